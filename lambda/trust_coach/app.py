@@ -1,0 +1,58 @@
+"""Builds the skill (handlers, interceptors, store) and exports the Lambda handler."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from trust_coach.handlers import request_handlers
+from trust_coach.handlers.errors import CatchAllExceptionHandler
+from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
+from trust_coach.store import ProgressStore, make_store
+
+log = logging.getLogger(__name__)
+
+
+def build_skill(store: ProgressStore | None = None, skill_id: str | None = None) -> CustomSkill:
+    """The skill with its store; `skill_id` (or env SKILL_ID) makes the SDK check every request."""
+    builder = CustomSkillBuilder(persistence_adapter=store if store is not None else make_store())
+    builder.skill_id = skill_id if skill_id is not None else os.environ.get("SKILL_ID") or None
+    for handler in request_handlers():
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(CatchAllExceptionHandler())
+    builder.add_global_request_interceptor(LoadProgressInterceptor())
+    builder.add_global_response_interceptor(SaveProgressInterceptor())
+    return builder.create()
+
+
+_skill: CustomSkill | None = None
+
+
+def skill() -> CustomSkill:
+    """The process's skill, built on first use so importing this module stays cheap."""
+    global _skill
+    if _skill is None:
+        _skill = build_skill()
+    return _skill
+
+
+def handle_event(target: CustomSkill, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Run one request envelope (a dict) through a skill and return the response as a dict."""
+    envelope = target.serializer.deserialize(payload=_dumps(event), obj_type=RequestEnvelope)
+    response = target.invoke(request_envelope=envelope, context=context)
+    return target.serializer.serialize(response)
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle_event(skill(), event, context)
+
+
+def _dumps(event: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(event)

@@ -1,0 +1,148 @@
+"""Everything the skill says, loaded from `content/<locale>/*.json` and checked against schemas.
+
+Each locale folder may hold only the files that differ from the base locale (en-US); the
+rest are taken from the base. Files are read and validated once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CONTENT_DIR = Path(__file__).resolve().parent
+SCHEMA_DIR = CONTENT_DIR / "schemas"
+BASE_LOCALE = "en-US"
+
+
+class ContentError(Exception):
+    """A content file is missing, is not JSON, or breaks its schema."""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    id: str
+    number: int
+    name: str
+    synonyms: tuple[str, ...]
+    summary: str
+    more: str
+    action: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Tip:
+    id: str
+    strategy: str
+    text: str
+
+
+def supported_locales() -> list[str]:
+    return sorted(p.name for p in CONTENT_DIR.iterdir() if p.is_dir() and p.name != "schemas")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ContentError(
+            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+
+
+def _field_path(parts: Any) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(top level)"
+
+
+def validate_file(path: Path, data: Any) -> None:
+    """Check one content file against the schema named after it; raise ContentError if broken."""
+    import jsonschema  # imported here: only start-up and tests pay for it
+
+    schema_path = SCHEMA_DIR / f"{path.stem}.schema.json"
+    if not schema_path.exists():
+        raise ContentError(f"{path}: no schema {schema_path.name} to check it against")
+    validator = jsonschema.Draft202012Validator(_read_json(schema_path))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        raise ContentError(f"{path}: field {_field_path(first.absolute_path)}: {first.message}")
+
+
+def _load_locale_files(locale: str, validate: bool) -> dict[str, Any]:
+    folders = [CONTENT_DIR / BASE_LOCALE]
+    if locale != BASE_LOCALE:
+        folders.append(CONTENT_DIR / locale)
+    merged: dict[str, Any] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.json")):
+            data = _read_json(path)
+            if path.stem == "prompts" and "prompts" in merged:
+                data = {**merged["prompts"], **data}
+            if validate:
+                validate_file(path, data)
+            merged[path.stem] = data
+    return merged
+
+
+class Catalog:
+    """The words of one locale."""
+
+    def __init__(self, locale: str, files: dict[str, Any]) -> None:
+        self.locale = locale
+        self.files = files
+        self.strategies = [
+            Strategy(**{**s, "synonyms": tuple(s["synonyms"])})
+            for s in sorted(files["strategies"]["strategies"], key=lambda s: s["number"])
+        ]
+        self.tips = [Tip(**t) for t in files["tips"]["tips"]]
+        self._prompts: dict[str, list[str]] = files["prompts"]
+        self.safety: dict[str, Any] = files["safety"]
+        self._by_word = self._index_strategies(files["strategies"].get("number_words", {}))
+
+    def _index_strategies(self, number_words: dict[str, list[str]]) -> dict[str, Strategy]:
+        index: dict[str, Strategy] = {}
+        for strategy in self.strategies:
+            spoken = number_words.get(str(strategy.number), [])
+            for word in (strategy.id, strategy.name, *strategy.synonyms, *spoken):
+                index[_fold(word)] = strategy
+            index[str(strategy.number)] = strategy
+        return index
+
+    def strategy(self, number: int) -> Strategy:
+        return self.strategies[number - 1]
+
+    def find_strategy(self, spoken: str | None) -> Strategy | None:
+        """The strategy a slot value (id, name, synonym or number) refers to, if any."""
+        if not spoken:
+            return None
+        return self._by_word.get(_fold(spoken))
+
+    def tip(self, tip_id: str | None) -> Tip | None:
+        return next((t for t in self.tips if t.id == tip_id), None)
+
+    def prompt(self, key: str, salt: str = "", **values: Any) -> str:
+        """One variant of a prompt, chosen by `salt` so repeated turns vary, with values filled."""
+        variants = self._prompts[key]
+        text = variants[zlib.crc32(f"{key}:{salt}".encode()) % len(variants)]
+        return text.format(**values) if values else text
+
+    def has_prompt(self, key: str) -> bool:
+        return key in self._prompts
+
+
+def _fold(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+@cache
+def catalog_for(locale: str | None, validate: bool = True) -> Catalog:
+    """The catalog for a locale, falling back to the base locale; loaded once per process."""
+    chosen = locale if locale in supported_locales() else BASE_LOCALE
+    return Catalog(chosen, _load_locale_files(chosen, validate))

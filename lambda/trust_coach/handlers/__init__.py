@@ -1,0 +1,56 @@
+"""The ordered handler list: the first whose `can_handle` is true answers the request.
+
+Order matters: safety comes before everything; handlers that depend on where the user is
+come before the general ones for the same intent.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+
+from trust_coach.handlers.followups import NoHandler, YesHandler
+from trust_coach.handlers.launch import LaunchHandler
+from trust_coach.handlers.navigation import (
+    FallbackHandler,
+    HelpHandler,
+    NavigateHomeHandler,
+    RepeatHandler,
+    SessionEndedHandler,
+    StartOverHandler,
+    StopHandler,
+)
+from trust_coach.handlers.resume import ResumeHandler
+from trust_coach.handlers.safety import SafetyHandler
+from trust_coach.handlers.strategies import (
+    ListStrategiesHandler,
+    NextHandler,
+    PreviousHandler,
+    StrategyHandler,
+    TellMeMoreHandler,
+    TryTodayHandler,
+)
+from trust_coach.handlers.tips import DailyTipHandler
+
+
+def request_handlers() -> list[AbstractRequestHandler]:
+    return [
+        SafetyHandler(),
+        LaunchHandler(),
+        SessionEndedHandler(),
+        StopHandler(),
+        ListStrategiesHandler(),
+        StrategyHandler(),
+        TellMeMoreHandler(),
+        TryTodayHandler(),
+        NextHandler(),
+        PreviousHandler(),
+        ResumeHandler(),
+        DailyTipHandler(),
+        YesHandler(),
+        NoHandler(),
+        RepeatHandler(),
+        StartOverHandler(),
+        HelpHandler(),
+        NavigateHomeHandler(),
+        FallbackHandler(),
+    ]

@@ -1,0 +1,85 @@
+"""Progress in and out: read once per session, write only when a turn changed something.
+
+If the store fails, the turn still gets its answer: progress stays in the session and the
+next turn that reaches the store saves it. A save never blindly replaces what is stored:
+it is conditional on the version, and a conflict merges (see `store.base.ProgressStore.save`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import (
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from trust_coach.state import Progress, merge
+from trust_coach.turn import Turn
+
+log = logging.getLogger(__name__)
+
+# Session flag: progress in this session was never loaded from the store (it was down).
+_UNLOADED = "unloaded"
+
+
+def _has_user(handler_input: HandlerInput) -> bool:
+    envelope = handler_input.request_envelope
+    system = envelope.context.system if envelope.context else None
+    return bool(envelope.session and system and system.user and system.user.user_id)
+
+
+class LoadProgressInterceptor(AbstractRequestInterceptor):
+    """Put the user's progress in the session, reading the store at most once per session."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        if not _has_user(handler_input):
+            return
+        session = handler_input.attributes_manager.session_attributes
+        turn = Turn.of(handler_input)
+        if turn.conversation.has_progress and not session.get(_UNLOADED):
+            return
+        try:
+            stored = Progress.from_dict(handler_input.attributes_manager.persistent_attributes)
+        except Exception as error:  # the store is down: answer without personal memory
+            log.warning("progress load failed: %s", type(error).__name__)
+            session[_UNLOADED] = True
+            turn.conversation.keep_progress(turn.progress)
+            return
+        if session.pop(_UNLOADED, False):
+            # Progress made while the store was down joins what was stored.
+            turn.progress = merge(stored, turn.progress)
+        else:
+            turn.progress = stored
+            turn.conversation.mark_saved(stored)
+        turn.conversation.keep_progress(turn.progress)
+
+
+class SaveProgressInterceptor(AbstractResponseInterceptor):
+    """Keep the turn's progress in the session, and save it if it changed."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        save_turn_progress(handler_input)
+
+
+def save_turn_progress(handler_input: HandlerInput) -> None:
+    if not _has_user(handler_input):
+        return
+    turn = Turn.of(handler_input)
+    session = handler_input.attributes_manager.session_attributes
+    turn.conversation.keep_progress(turn.progress)
+    if session.get(_UNLOADED) or turn.progress.fingerprint() == turn.conversation.saved_fingerprint:
+        return
+    manager = handler_input.attributes_manager
+    attributes = turn.progress.to_dict()
+    manager.persistent_attributes = attributes
+    try:
+        manager.save_persistent_attributes()
+    except Exception as error:  # keep it in the session; the next turn tries again
+        log.warning("progress save failed: %s", type(error).__name__)
+        return
+    turn.progress = Progress.from_dict(attributes)
+    turn.conversation.keep_progress(turn.progress)
+    turn.conversation.mark_saved(turn.progress)

@@ -1,0 +1,146 @@
+"""A small stand-in for Alexa's language understanding, for the local console.
+
+It matches typed text against the interaction model's sample utterances (slot placeholders
+filled from slot values and synonyms, or any words for free-text and number slots), with case
+and punctuation folded. Built-in intents match a few common phrases. No match: FallbackIntent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
+
+# What people commonly say for Amazon's built-in intents (Alexa supplies these samples).
+BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
+    "AMAZON.HelpIntent": ("help", "help me", "what can i say", "what can i do", "options"),
+    "AMAZON.StopIntent": ("stop", "quit", "exit", "goodbye", "bye", "shut up", "off"),
+    "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it"),
+    "AMAZON.NavigateHomeIntent": ("go home", "home", "main menu", "go back to the start"),
+    "AMAZON.NextIntent": ("next", "next one", "next strategy", "skip", "go on"),
+    "AMAZON.PreviousIntent": ("previous", "back", "go back", "previous one", "last one"),
+    "AMAZON.RepeatIntent": ("repeat", "say that again", "again", "repeat that", "what"),
+    "AMAZON.StartOverIntent": ("start over", "restart", "from the beginning", "start again"),
+    "AMAZON.YesIntent": ("yes", "yeah", "yep", "sure", "ok", "okay", "please", "yes please"),
+    "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "not now", "nah"),
+    "AMAZON.PauseIntent": ("pause", "hold on", "wait"),
+    "AMAZON.ResumeIntent": ("resume playback",),
+}
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a few": 3,
+}  # fmt: skip
+_FREE_TYPES = {"AMAZON.SearchQuery", "AMAZON.NUMBER", "AMAZON.DURATION"}
+
+
+def fold(text: str) -> str:
+    text = text.lower().replace("'", "")
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split())
+
+
+@dataclass
+class Match:
+    intent: str
+    slots: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class _Slot:
+    type: str
+    values: dict[str, tuple[str, str]]  # folded spoken form -> (id, canonical name)
+
+
+class Understanding:
+    def __init__(self, model: dict[str, Any]) -> None:
+        language = model["interactionModel"]["languageModel"]
+        types = {t["name"]: t for t in language.get("types", [])}
+        self.patterns: list[tuple[re.Pattern[str], str, dict[str, _Slot]]] = []
+        self.intents = [i["name"] for i in language["intents"]]
+        for intent in language["intents"]:
+            slots = {
+                s["name"]: _Slot(s["type"], _slot_values(types.get(s["type"])))
+                for s in intent.get("slots", [])
+            }
+            for sample in intent.get("samples", []):
+                self.patterns.append((_compile(sample, slots), intent["name"], slots))
+        # Fixed phrases before open ones, so "tell me more" is not read as a strategy name.
+        self.patterns.sort(key=lambda p: p[0].pattern.count("(?P<"))
+        for name, phrases in BUILTIN_PHRASES.items():
+            if name in self.intents:
+                for phrase in phrases:
+                    self.patterns.append((re.compile(f"^{re.escape(phrase)}$"), name, {}))
+
+    @classmethod
+    def for_locale(cls, locale: str = "en-US", model_dir: Path = MODEL_DIR) -> Understanding:
+        path = model_dir / f"{locale}.json"
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def resolve(self, utterance: str) -> Match:
+        text = fold(utterance)
+        for pattern, intent, slots in self.patterns:
+            found = pattern.match(text)
+            if not found:
+                continue
+            resolved = self._slots(found.groupdict(), slots)
+            if resolved is not None:
+                return Match(intent, resolved)
+        return Match("AMAZON.FallbackIntent")
+
+    def _slots(self, heard: dict[str, str], slots: dict[str, _Slot]) -> dict | None:
+        from trust_coach.device import slot_payload
+
+        payloads: dict[str, dict[str, Any]] = {}
+        for name, value in heard.items():
+            slot = slots[name]
+            if slot.type in _FREE_TYPES:
+                payloads[name] = slot_payload(name, _builtin_value(slot.type, value))
+                continue
+            if value not in slot.values:
+                return None  # not a value of this slot: try the next sample
+            payloads[name] = slot_payload(name, value, slot.values[value])
+        return payloads
+
+
+def _slot_values(slot_type: dict[str, Any] | None) -> dict[str, tuple[str, str]]:
+    values: dict[str, tuple[str, str]] = {}
+    for entry in (slot_type or {}).get("values", []):
+        name = entry["name"]["value"]
+        ident = entry.get("id") or name
+        for spoken in (name, *entry["name"].get("synonyms", [])):
+            values[fold(spoken)] = (ident, name)
+    return values
+
+
+def _compile(sample: str, slots: dict[str, _Slot]) -> re.Pattern[str]:
+    parts = []
+    for piece in re.split(r"(\{\w+\})", sample):
+        if piece.startswith("{") and piece[1:-1] in slots:
+            parts.append(f"(?P<{piece[1:-1]}>.+?)")
+        elif words := fold(piece):
+            parts.append(re.escape(words))
+    return re.compile("^" + " ".join(parts) + "$")
+
+
+def _builtin_value(slot_type: str, text: str) -> str:
+    """What Alexa would send for a built-in slot: digits for numbers, ISO 8601 for durations."""
+    if slot_type == "AMAZON.NUMBER":
+        number = _number(text)
+        return str(number) if number is not None else "?"
+    if slot_type == "AMAZON.DURATION":
+        match = re.match(r"^(.+?) (second|minute|hour)s?$", text)
+        if match and (amount := _number(match.group(1))) is not None:
+            unit = {"second": "S", "minute": "M", "hour": "H"}[match.group(2)]
+            return f"PT{amount}{unit}"
+        return "?"
+    return text
+
+
+def _number(text: str) -> int | None:
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    return _NUMBER_WORDS.get(text)

@@ -1,0 +1,178 @@
+"""The user's progress and the conversation's place: the only code that knows attribute keys.
+
+`Progress` is what persists between sessions. `Conversation` wraps the session attributes of
+one Alexa session: a copy of the progress (so the store is read at most once per session),
+what was last saved, and where in the conversation the user is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+# Bounds that keep a stored record small however long someone uses the skill.
+MAX_PRACTICE_DAYS = 14
+MAX_TIPS_REMEMBERED = 64
+
+
+def _plain(value: Any) -> Any:
+    """Turn DynamoDB's Decimals back into ints/floats, recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass
+class Progress:
+    """Everything the skill remembers about one user between sessions."""
+
+    version: int = 0
+    last_strategy: int | None = None
+    position_at: float = 0.0  # epoch seconds when last_strategy or exercise was last set
+    strategies_heard: list[int] = field(default_factory=list)
+    tips_heard: list[str] = field(default_factory=list)
+    tip_date: str | None = None
+    tip_id: str | None = None
+    visits: int = 0
+    exercise: dict[str, Any] | None = None  # an unfinished exercise: id, step, options
+    exercises_done: dict[str, int] = field(default_factory=dict)
+    last_practice: dict[str, str] = field(default_factory=dict)  # exercise id -> ISO date
+    practice_days: list[str] = field(default_factory=list)  # ISO dates, newest last
+    extra: dict[str, Any] = field(default_factory=dict)  # later features' data, kept as is
+
+    @property
+    def is_new(self) -> bool:
+        return self.visits == 0 and self.version == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any] | None) -> Progress:
+        """Build progress from stored attributes, tolerating missing or unknown keys."""
+        if not raw:
+            return cls()
+        raw = _plain(raw)
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in raw.items() if k in known}
+        progress = cls(**values)
+        progress.strategies_heard = [int(x) for x in progress.strategies_heard]
+        progress.tips_heard = [str(x) for x in progress.tips_heard][-MAX_TIPS_REMEMBERED:]
+        progress.practice_days = [str(x) for x in progress.practice_days][-MAX_PRACTICE_DAYS:]
+        return progress
+
+    def fingerprint(self) -> str:
+        """A short digest of the content (not the version), to tell whether a save is due."""
+        body = self.to_dict()
+        body.pop("version", None)
+        encoded = json.dumps(body, sort_keys=True, default=str).encode()
+        return hashlib.sha256(encoded).hexdigest()[:16]
+
+    def hear_strategy(self, number: int, now: float) -> None:
+        self.last_strategy = number
+        self.position_at = now
+        if number not in self.strategies_heard:
+            self.strategies_heard.append(number)
+            self.strategies_heard.sort()
+
+    def record_practice(self, day: str) -> None:
+        if day not in self.practice_days:
+            self.practice_days.append(day)
+            self.practice_days.sort()
+            del self.practice_days[:-MAX_PRACTICE_DAYS]
+
+
+def merge(stored: Progress, mine: Progress) -> Progress:
+    """Combine two copies of one user's progress so that no update is lost.
+
+    Sets are unioned, counters never go down, and the newer position wins.
+    """
+    newer, older = (mine, stored) if mine.position_at >= stored.position_at else (stored, mine)
+    merged = Progress.from_dict(newer.to_dict())
+    merged.version = stored.version
+    merged.strategies_heard = sorted(set(stored.strategies_heard) | set(mine.strategies_heard))
+    tips = list(older.tips_heard)
+    tips += [t for t in newer.tips_heard if t not in tips]
+    merged.tips_heard = tips[-MAX_TIPS_REMEMBERED:]
+    merged.visits = max(stored.visits, mine.visits)
+    done = dict(stored.exercises_done)
+    for key, count in mine.exercises_done.items():
+        done[key] = max(done.get(key, 0), count)
+    merged.exercises_done = done
+    last = dict(older.last_practice)
+    for key, day in newer.last_practice.items():
+        last[key] = max(last.get(key, day), day)
+    merged.last_practice = last
+    merged.practice_days = sorted(set(stored.practice_days) | set(mine.practice_days))[
+        -MAX_PRACTICE_DAYS:
+    ]
+    tip_pick = max((stored, mine), key=lambda p: p.tip_date or "")
+    merged.tip_date, merged.tip_id = tip_pick.tip_date, tip_pick.tip_id
+    merged.extra = {**older.extra, **newer.extra}
+    return merged
+
+
+class Conversation:
+    """Typed access to one session's attributes."""
+
+    PROGRESS = "progress"
+    SAVED = "saved"
+    PLACE = "place"
+    PENDING = "pending"
+    TIMEZONE = "tz"
+
+    def __init__(self, session_attributes: dict[str, Any]) -> None:
+        self._attrs = session_attributes
+
+    @property
+    def has_progress(self) -> bool:
+        return self.PROGRESS in self._attrs
+
+    def progress(self) -> Progress:
+        return Progress.from_dict(self._attrs.get(self.PROGRESS))
+
+    def keep_progress(self, progress: Progress) -> None:
+        self._attrs[self.PROGRESS] = progress.to_dict()
+
+    @property
+    def saved_fingerprint(self) -> str | None:
+        return self._attrs.get(self.SAVED)
+
+    def mark_saved(self, progress: Progress) -> None:
+        self._attrs[self.SAVED] = progress.fingerprint()
+
+    @property
+    def place(self) -> dict[str, Any]:
+        """Where the user is in this session, e.g. {"area": "strategy", "number": 3}."""
+        return dict(self._attrs.get(self.PLACE) or {})
+
+    @place.setter
+    def place(self, value: dict[str, Any]) -> None:
+        self._attrs[self.PLACE] = value
+
+    @property
+    def pending(self) -> str | None:
+        """The yes/no question the skill asked last, if any."""
+        return self._attrs.get(self.PENDING)
+
+    @pending.setter
+    def pending(self, value: str | None) -> None:
+        if value is None:
+            self._attrs.pop(self.PENDING, None)
+        else:
+            self._attrs[self.PENDING] = value
+
+    @property
+    def timezone(self) -> str | None:
+        return self._attrs.get(self.TIMEZONE)
+
+    @timezone.setter
+    def timezone(self, value: str) -> None:
+        self._attrs[self.TIMEZONE] = value

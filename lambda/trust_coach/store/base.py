@@ -1,0 +1,109 @@
+"""The persistence seam: ask-sdk-core's AbstractPersistenceAdapter, with versioned saves.
+
+Every store keeps one record per user, keyed by a hash of the Alexa user id (the raw id is
+never stored or logged). Saves are conditional on the version the turn loaded; on a conflict
+the store reloads, merges (see `state.merge`) and tries again, so no update is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from abc import abstractmethod
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_model import RequestEnvelope
+
+from trust_coach.state import Progress, merge
+
+# DynamoDB TTL attribute (epoch seconds); the SAM template names the same attribute.
+EXPIRY_ATTRIBUTE = "expires_at"
+# A record nobody has touched for this long is left to expire.
+RETENTION_SECONDS = 400 * 24 * 3600
+MAX_SAVE_ATTEMPTS = 4
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The store could not be reached or did not answer in time."""
+
+
+class VersionConflict(Exception):
+    """Someone else saved this user's record since it was loaded."""
+
+
+def user_key(user_id: str) -> str:
+    """A stable, non-reversible key for a user: what is stored and logged instead of the id."""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:32]
+
+
+def envelope_user_key(request_envelope: RequestEnvelope) -> str:
+    system = request_envelope.context.system if request_envelope.context else None
+    user = system.user if system else None
+    if user is None or not user.user_id:
+        raise StoreError("request has no user id")
+    return user_key(user.user_id)
+
+
+def expiry_from(now: float) -> int:
+    return int(now) + RETENTION_SECONDS
+
+
+class ProgressStore(AbstractPersistenceAdapter):
+    """A store of `Progress` records. Subclasses implement the four record operations."""
+
+    @abstractmethod
+    def read(self, key: str) -> Progress | None:
+        """The stored record, or None if there is none."""
+
+    @abstractmethod
+    def write(self, key: str, progress: Progress, expected_version: int) -> None:
+        """Store `progress` (its version already bumped) if the stored version is expected.
+
+        Raises VersionConflict otherwise; a missing record has version 0.
+        """
+
+    @abstractmethod
+    def remove(self, key: str) -> None:
+        """Delete the record if there is one."""
+
+    def load(self, key: str) -> Progress:
+        return self.read(key) or Progress()
+
+    def save(self, key: str, progress: Progress) -> Progress:
+        """Save with optimistic locking, merging on conflict; returns what was stored."""
+        mine = progress
+        for _ in range(MAX_SAVE_ATTEMPTS):
+            expected = mine.version
+            candidate = Progress.from_dict(mine.to_dict())
+            candidate.version = expected + 1
+            try:
+                self.write(key, candidate, expected)
+                return candidate
+            except VersionConflict:
+                stored = self.read(key) or Progress()
+                mine = merge(stored, mine)
+                mine.version = stored.version
+        raise StoreError("too many concurrent saves for one user")
+
+    # ask-sdk-core's seam, on top of the record operations.
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        return self.load(envelope_user_key(request_envelope)).to_dict()
+
+    def save_attributes(
+        self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+    ) -> None:
+        """Save, then write the stored version back into `attributes` for the next save."""
+        saved = self.save(envelope_user_key(request_envelope), Progress.from_dict(attributes))
+        attributes.clear()
+        attributes.update(saved.to_dict())
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        self.remove(envelope_user_key(request_envelope))
+
+
+def now() -> float:
+    return time.time()

@@ -1,0 +1,89 @@
+"""The embedded store: one SQLite file, for local use and the self-hosted endpoint."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+from trust_coach.state import Progress
+from trust_coach.store.base import ProgressStore, StoreError, VersionConflict, expiry_from, now
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS progress (
+    user_key   TEXT PRIMARY KEY,
+    version    INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+)
+"""
+
+
+class SqliteStore(ProgressStore):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._connection() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        # One connection per thread: the web server answers on several threads.
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=2.0)
+            self._local.db = db
+        return db
+
+    def read(self, key: str) -> Progress | None:
+        try:
+            row = (
+                self._connection()
+                .execute("SELECT version, body FROM progress WHERE user_key = ?", (key,))
+                .fetchone()
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"sqlite read failed: {error}") from error
+        if row is None:
+            return None
+        progress = Progress.from_dict(json.loads(row[1]))
+        progress.version = row[0]
+        return progress
+
+    def write(self, key: str, progress: Progress, expected_version: int) -> None:
+        body = json.dumps(progress.to_dict(), sort_keys=True)
+        expires = expiry_from(now())
+        try:
+            with self._connection() as db:
+                if expected_version == 0:
+                    cursor = db.execute(
+                        "INSERT OR IGNORE INTO progress VALUES (?, ?, ?, ?)",
+                        (key, progress.version, body, expires),
+                    )
+                else:
+                    cursor = db.execute(
+                        "UPDATE progress SET version = ?, body = ?, expires_at = ? "
+                        "WHERE user_key = ? AND version = ?",
+                        (progress.version, body, expires, key, expected_version),
+                    )
+        except sqlite3.Error as error:
+            raise StoreError(f"sqlite write failed: {error}") from error
+        if cursor.rowcount != 1:
+            raise VersionConflict(key)
+
+    def expiry_of(self, key: str) -> int | None:
+        row = (
+            self._connection()
+            .execute("SELECT expires_at FROM progress WHERE user_key = ?", (key,))
+            .fetchone()
+        )
+        return row[0] if row else None
+
+    def remove(self, key: str) -> None:
+        try:
+            with self._connection() as db:
+                db.execute("DELETE FROM progress WHERE user_key = ?", (key,))
+        except sqlite3.Error as error:
+            raise StoreError(f"sqlite delete failed: {error}") from error

@@ -1,0 +1,62 @@
+"""The user's local date: device time zone from the Alexa Settings API, UTC when unknown.
+
+The lookup is one HTTP call per session at most, with a short timeout so a slow API never
+puts the 8-second response deadline at risk.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.parse
+import urllib.request
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ask_sdk_model import RequestEnvelope
+
+LOOKUP_TIMEOUT_SECONDS = 1.0
+UTC = "UTC"
+
+log = logging.getLogger(__name__)
+
+
+def fetch_timezone(envelope: RequestEnvelope) -> str:
+    """The device's IANA time zone name, or UTC if it cannot be had quickly."""
+    system = envelope.context.system if envelope.context else None
+    device = system.device if system else None
+    if not system or not device or not system.api_endpoint or not system.api_access_token:
+        return UTC
+    if not system.api_endpoint.startswith("https://"):
+        return UTC
+    url = (
+        f"{system.api_endpoint}/v2/devices/"
+        f"{urllib.parse.quote(device.device_id or '', safe='')}/settings/System.timeZone"
+    )
+    request = urllib.request.Request(  # noqa: S310 - https only, checked above
+        url, headers={"Authorization": f"Bearer {system.api_access_token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=LOOKUP_TIMEOUT_SECONDS) as answer:  # noqa: S310
+            name = json.loads(answer.read().decode())
+    except Exception as error:  # any failure means "use UTC", never a failed turn
+        log.warning("time zone lookup failed: %s", type(error).__name__)
+        return UTC
+    return name if isinstance(name, str) and _known(name) else UTC
+
+
+def _known(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def local_date(moment: datetime, zone: str | None) -> str:
+    """The ISO date of `moment` in `zone` (UTC if unknown)."""
+    try:
+        tz = ZoneInfo(zone or UTC)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo(UTC)
+    return moment.astimezone(tz).date().isoformat()

@@ -1,0 +1,85 @@
+"""One request's view of the skill: its words, the user's progress, and how to answer.
+
+Handlers get a `Turn` and return a response; they never touch attribute keys or SSML tags.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from trust_coach.content import Catalog, catalog_for
+from trust_coach.speech import Speech
+from trust_coach.state import Conversation, Progress
+from trust_coach.timezone import fetch_timezone, local_date
+
+_TURN = "turn"
+
+
+class Turn:
+    def __init__(self, handler_input: HandlerInput) -> None:
+        self.handler_input = handler_input
+        envelope = handler_input.request_envelope
+        request = envelope.request
+        self.catalog: Catalog = catalog_for(getattr(request, "locale", None))
+        self.conversation = Conversation(handler_input.attributes_manager.session_attributes)
+        self.progress: Progress = self.conversation.progress()
+        self.now: datetime = _request_time(getattr(request, "timestamp", None))
+        self.request_id: str = getattr(request, "request_id", "") or ""
+
+    @classmethod
+    def of(cls, handler_input: HandlerInput) -> Turn:
+        """The turn for this request, made once and shared by interceptors and handlers."""
+        attributes = handler_input.attributes_manager.request_attributes
+        if _TURN not in attributes:
+            attributes[_TURN] = cls(handler_input)
+        return attributes[_TURN]
+
+    @property
+    def place(self) -> dict[str, Any]:
+        return self.conversation.place
+
+    @place.setter
+    def place(self, value: dict[str, Any]) -> None:
+        self.conversation.place = value
+
+    def say(self, key: str, **values: Any) -> str:
+        """A prompt from the catalog; the variant changes from request to request."""
+        return self.catalog.prompt(key, self.request_id, **values)
+
+    def speech(self, *texts: str) -> Speech:
+        speech = Speech()
+        for text in texts:
+            speech.say(text)
+        return speech
+
+    def today(self) -> str:
+        """The user's local date, looking the time zone up once per session."""
+        zone = self.conversation.timezone
+        if zone is None:
+            zone = fetch_timezone(self.handler_input.request_envelope)
+            self.conversation.timezone = zone
+        return local_date(self.now, zone)
+
+    def ask(self, speech: Speech, reprompt: str | Speech, pending: str | None = None) -> Response:
+        """Answer and keep the microphone open; `pending` is what a plain "yes" would mean."""
+        self.conversation.pending = pending
+        again = reprompt if isinstance(reprompt, Speech) else self.speech(reprompt)
+        builder = self.handler_input.response_builder
+        return builder.speak(speech.body).ask(again.body).response
+
+    def tell(self, speech: Speech) -> Response:
+        """Answer and end the session."""
+        self.conversation.pending = None
+        builder = self.handler_input.response_builder
+        return builder.speak(speech.body).set_should_end_session(True).response
+
+
+def _request_time(timestamp: Any) -> datetime:
+    """The request's own timestamp (what "today" means for it), else the clock."""
+    if isinstance(timestamp, datetime):
+        return timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=UTC)
+    return datetime.now(UTC)
