@@ -18,8 +18,12 @@ from ask_sdk_model import RequestEnvelope
 
 from trust_coach.state import Progress, merge
 
+# The record's key: a hash of the Alexa user id. The SAM table's key schema uses this name.
+KEY_ATTRIBUTE = "user_key"
 # DynamoDB TTL attribute (epoch seconds); the SAM template names the same attribute.
 EXPIRY_ATTRIBUTE = "expires_at"
+# Every DynamoDB action the store calls; the SAM policy grants exactly these.
+DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")
 # A record nobody has touched for this long is left to expire.
 RETENTION_SECONDS = 400 * 24 * 3600
 MAX_SAVE_ATTEMPTS = 4
