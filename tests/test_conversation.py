@@ -279,6 +279,7 @@ def test_unknown_intent_is_answered_not_raised(device):
 
 def test_skill_id_is_checked_when_configured(store):
     import pytest
+
     from trust_coach.app import SkillIdMismatch, build_skill
 
     checked = build_skill(store=store, skill_id="amzn1.ask.skill.ours")

@@ -12,6 +12,7 @@ from alexa_schema import response_problems
 from conftest import assert_within_limits
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from trust_coach.app import build_skill, handle_event
 from trust_coach.nlu import Understanding
 from trust_coach.state import Progress
