@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from trust_coach.cli import chat
+from trust_coach.content import catalog_for
 from trust_coach.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +77,8 @@ def test_console_keeps_one_user_so_continue_works_next_time(tmp_path):
     assert "The sixth strategy is forgiveness" in first
     second = run_console("continue\n", db)  # ends with Ctrl-D (end of input)
     assert "forgiveness and letting go" in second.split("You:")[0]  # welcomed back by name
-    assert "Let's pick up where you left off" in second or "where you were" in second
+    resume_intros = catalog_for("en-US").files["prompts"]["resume_intro"]
+    assert any(intro in second for intro in resume_intros)
     assert "The sixth strategy is forgiveness" in second
 
 
