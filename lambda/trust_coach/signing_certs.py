@@ -210,8 +210,11 @@ class SigningCertificates:
         clock: Clock = _now,
         max_entries: int = MAX_CACHED_URLS,
     ) -> None:
+        roots = roots if roots is not None else default_roots()
+        if not roots:
+            raise ValueError("no trusted root certificates to check Alexa's signing chain against")
         self._load = load
-        self._roots = Store(roots if roots is not None else default_roots())
+        self._roots = Store(roots)
         self._clock = clock
         self._max_entries = max_entries
         self._keys: OrderedDict[str, TrustedKey] = OrderedDict()
