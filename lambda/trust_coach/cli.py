@@ -8,10 +8,13 @@ import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from trust_coach.device import DEFAULT_SKILL_ID, Device
 from trust_coach.speech import readable
+
+if TYPE_CHECKING:
+    from trust_coach.voice import Speaker
 
 # The environment's way to say --insecure-skip-verification (for containers and scripts).
 INSECURE_ENV = "TRUST_COACH_INSECURE_SKIP_VERIFICATION"
@@ -93,7 +96,7 @@ def validate() -> int:
 
 def chat_sender(
     endpoint: str | None, voice: bool, locale: str
-) -> tuple[Callable[[dict[str, Any]], dict[str, Any]], Any]:
+) -> tuple[Callable[[dict[str, Any]], dict[str, Any]], Speaker | None]:
     """How the console reaches the skill (in process, or a URL), and its speaker if any."""
     from trust_coach.remote import endpoint_sender
     from trust_coach.voice import INSTALL_HINT, Speaker
