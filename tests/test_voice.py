@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 import wave
 from pathlib import Path
 
@@ -71,6 +72,24 @@ def test_every_answer_is_spoken_as_it_arrives(espeak, tmp_path):
     assert all(seconds(p) > 0.3 for p in tmp_path.iterdir())
 
 
+def test_a_new_answer_cuts_off_the_one_still_playing(tmp_path):
+    # GIVEN a "speaker" that would talk for a minute
+    slow = tmp_path / "slow-speaker"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(slow.stat().st_mode | stat.S_IEXEC)
+    speaker = Speaker(str(slow))
+    speaker.say("<speak>A long exercise.</speak>")
+    first = speaker._playing
+    # WHEN the next answer arrives
+    started = time.monotonic()
+    speaker.say("<speak>Next.</speak>")
+    # THEN the first is stopped at once, not waited for, and the second plays
+    assert time.monotonic() - started < 5
+    assert first.returncode is not None
+    assert speaker._playing.poll() is None
+    speaker.interrupt()
+
+
 def test_the_voice_follows_the_locale(espeak):
     assert Speaker(espeak, locale="en-GB").command("<speak>Hi</speak>")[:4] == [
         espeak,
@@ -97,30 +116,59 @@ def _console(tmp_path: Path, path: str, *args: str) -> subprocess.CompletedProce
     )
 
 
+def _wait_for(path: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.05)
+
+
 def test_chat_voice_speaks_every_answer_through_espeak(espeak, tmp_path):
-    # GIVEN an espeak-ng on PATH that renders to files (no sound card needed) and keeps
-    # the SSML it was given
+    # GIVEN an espeak-ng on PATH that renders to files (no sound card needed), keeps the
+    # SSML it was given, and marks each utterance done
     bin_dir, out = tmp_path / "bin", tmp_path / "spoken"
     bin_dir.mkdir()
     out.mkdir()
     wrapper = bin_dir / "espeak-ng"
     wrapper.write_text(
         "#!/bin/sh\n"
-        f'n=$(ls "{out}" | grep -c wav)\n'
+        f'n=$(ls "{out}" | grep -c ssml)\n'
         "for last; do true; done\n"
         f'printf "%s" "$last" > "{out}/$n.ssml"\n'
-        f'exec "{espeak}" -w "{out}/$n.wav" "$@"\n'
+        f'"{espeak}" -w "{out}/$n.wav" "$@" && touch "{out}/$n.done"\n'
     )
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
-    # WHEN the console runs with --voice
-    result = _console(tmp_path, f"{bin_dir}:{os.environ.get('PATH', '')}")
-    # THEN the answers are printed and each one was spoken as SSML, pauses included
-    assert result.returncode == 0, result.stderr
-    assert "six strategies" in result.stdout
+    environment = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
+        "PYTHONPATH": str(LAMBDA_DIR),
+        "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
+    }
+    # WHEN the console runs with --voice and the user answers after each utterance
+    console = subprocess.Popen(
+        [sys.executable, "-m", "trust_coach.cli", "chat", "--voice"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        for n, line in enumerate(["what are the strategies\n", "stop\n"]):
+            _wait_for(out / f"{n}.done")
+            console.stdin.write(line)
+            console.stdin.flush()
+        printed, errors = console.communicate(timeout=60)
+    finally:
+        console.kill()
+    # THEN the answers are printed, and each was spoken as SSML, pauses included
+    assert console.returncode == 0, errors
+    assert "six strategies" in printed
     spoken = sorted(out.glob("*.ssml"))
     assert len(spoken) == 3  # welcome, strategies, goodbye
     assert all(p.read_text().startswith("<speak>") for p in spoken)
     assert "<break" in spoken[1].read_text()
+    assert (out / "2.done").exists()  # the goodbye was finished before the console exited
     assert all(seconds(p.with_suffix(".wav")) > 1 for p in spoken)
 
 

@@ -2,8 +2,9 @@
 
 espeak-ng reads SSML (`-m`) and honours `<break>`, which is how the skill paces its
 exercises; tags it does not know (Alexa's `amazon:` effects, `<audio>` clips on the web)
-are removed first. Speech plays in the background so the text prints at the same time;
-the next answer waits for the last one to finish.
+are removed first. Speech plays in the background so the text prints at the same time.
+A new answer cuts off the one still playing, as speaking over an Echo does; when writing
+WAV files instead, each one is finished first.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ class Speaker:
     def say(self, ssml: str) -> None:
         if not ssml:
             return
+        if self.wav_dir is None:
+            self.interrupt()
         self.wait()
         self._playing = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             self.command(ssml),
@@ -75,6 +78,14 @@ class Speaker:
             stderr=subprocess.PIPE,
         )
         self.spoken += 1
+
+    def interrupt(self) -> None:
+        """Stop the utterance still playing, if any (the listener has moved on)."""
+        playing = self._playing
+        if playing is not None and playing.poll() is None:
+            self._playing = None
+            playing.terminate()
+            playing.communicate()
 
     def wait(self) -> None:
         """Let the current utterance finish; say once if espeak-ng could not play it."""
