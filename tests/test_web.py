@@ -309,3 +309,14 @@ def test_the_skill_id_comes_from_the_environment_as_on_lambda(store, pki, monkey
     client = create_app(build_skill(store=store), verify_requests=False).test_client()
     assert_rejected(client.post("/", data=body_of(launch(pki.now))))
     assert client.post("/", data=body_of(launch(pki.now, skill_id=OTHER_SKILL))).status_code == 200
+
+
+def test_a_failure_inside_the_sdk_is_a_short_500(store, pki, monkeypatch):
+    # GIVEN a skill that itself expects another skill id, so the SDK refuses to dispatch
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    skill = build_skill(store=store, skill_id=OTHER_SKILL)
+    client = create_app(skill, verify_requests=False, skill_id=None).test_client()
+    # WHEN a request reaches it THEN the answer is a bare 500 with nothing from inside
+    response = client.post("/", data=body_of(launch(pki.now)))
+    assert response.status_code == 500
+    assert response.get_json() == {"error": "internal error"}
