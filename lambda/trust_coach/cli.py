@@ -8,10 +8,20 @@ import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from trust_coach.device import Device
+from trust_coach.device import DEFAULT_SKILL_ID, Device
 from trust_coach.speech import readable
+
+if TYPE_CHECKING:
+    from trust_coach.voice import Speaker
+
+# The environment's way to say --insecure-skip-verification (for containers and scripts).
+INSECURE_ENV = "TRUST_COACH_INSECURE_SKIP_VERIFICATION"
+ENDPOINT_HINT = (
+    "The console cannot sign requests as Alexa does. To talk to an endpoint from here, "
+    "start a local one with: trust-coach serve --insecure-skip-verification"
+)
 
 
 def console_user(path: Path) -> str:
@@ -45,11 +55,12 @@ def chat(
     locale: str = "en-US",
     source: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
+    skill_id: str = DEFAULT_SKILL_ID,
 ) -> int:
     from trust_coach.nlu import Understanding
 
     understanding = Understanding.for_locale(locale)
-    device = Device(send, user_id=user_id, locale=locale)
+    device = Device(send, user_id=user_id, locale=locale, skill_id=skill_id)
     out.write("Trust Coach console. Type what you would say; Ctrl-D or 'stop' ends.\n\n")
     device.launch()
     print_turn(device, out)
@@ -83,27 +94,106 @@ def validate() -> int:
     return 0
 
 
+def chat_sender(
+    endpoint: str | None, voice: bool, locale: str
+) -> tuple[Callable[[dict[str, Any]], dict[str, Any]], Speaker | None]:
+    """How the console reaches the skill (in process, or a URL), and its speaker if any."""
+    from trust_coach.remote import endpoint_sender
+    from trust_coach.voice import INSTALL_HINT, Speaker
+
+    send = endpoint_sender(endpoint) if endpoint else in_process_sender()
+    if not voice:
+        return send, None
+    speaker = Speaker.find(locale, notices=sys.stdout)
+    if speaker is None:
+        print(INSTALL_HINT)
+        return send, None
+    return speaker.speaking(send), speaker
+
+
+def serve(host: str, port: int, skill_id: str | None, insecure: bool) -> int:
+    """Serve the skill as an Alexa web-service endpoint until interrupted."""
+    from trust_coach.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
+    from trust_coach.web import create_app, make_server
+
+    insecure = insecure or os.environ.get(INSECURE_ENV, "").strip().lower() in {"1", "true", "yes"}
+    skill_id = skill_id or os.environ.get("SKILL_ID") or None
+    if insecure:
+        print(
+            "WARNING: request signature and timestamp verification is OFF. Anyone who can "
+            "reach this port can talk to the skill as any user. Use this only on your own "
+            "machine, never behind a tunnel or proxy that Alexa reaches.",
+            file=sys.stderr,
+        )
+    for name in (CHAIN_DIR_ENV, ROOTS_ENV):
+        if os.environ.get(name) and not insecure:
+            print(
+                f"note: {name} is set; signing certificates are checked offline.", file=sys.stderr
+            )
+    if not skill_id:
+        print(
+            "note: no --skill-id (or SKILL_ID): requests for any skill are accepted.",
+            file=sys.stderr,
+        )
+    server = make_server(create_app(verify_requests=not insecure, skill_id=skill_id), host, port)
+    print(
+        f"Trust Coach endpoint on http://{host}:{server.effective_port}/ "
+        f"(verification {'OFF' if insecure else 'on'}); Ctrl-C stops it.",
+        flush=True,
+    )
+    try:
+        server.run()
+    finally:
+        server.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trust-coach", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     chat_cmd = commands.add_parser("chat", help="talk to the skill in this terminal")
     chat_cmd.add_argument("--locale", default="en-US")
     chat_cmd.add_argument("--new-user", action="store_true", help="start as a first-time user")
+    chat_cmd.add_argument("--endpoint", metavar="URL", help="talk to a running endpoint over HTTP")
+    chat_cmd.add_argument("--voice", action="store_true", help="also speak through espeak-ng")
+    chat_cmd.add_argument("--skill-id", default=DEFAULT_SKILL_ID, help="application id to send")
+    serve_cmd = commands.add_parser("serve", help="serve the skill as an Alexa web endpoint")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve_cmd.add_argument("--skill-id", help="only accept requests for this skill (env SKILL_ID)")
+    serve_cmd.add_argument(
+        "--insecure-skip-verification",
+        action="store_true",
+        help=f"do not check signatures and timestamps; local use only (env {INSECURE_ENV}=1)",
+    )
     commands.add_parser("validate", help="check every content file against its schema")
     args = parser.parse_args(argv)
 
     from trust_coach.content import ContentError
+    from trust_coach.remote import EndpointError
 
     try:
         if args.command == "validate":
             return validate()
+        if args.command == "serve":
+            return serve(args.host, args.port, args.skill_id, args.insecure_skip_verification)
         if args.command == "chat":
             from trust_coach.store import default_sqlite_path
 
             user_file = default_sqlite_path().parent / "console-user"
             if args.new_user and user_file.exists():
                 user_file.unlink()
-            return chat(in_process_sender(), console_user(user_file), args.locale)
+            send, speaker = chat_sender(args.endpoint, args.voice, args.locale)
+            try:
+                return chat(send, console_user(user_file), args.locale, skill_id=args.skill_id)
+            finally:
+                if speaker is not None:
+                    speaker.wait()  # let the last answer finish before the console exits
+    except EndpointError as error:
+        print(f"trust-coach: {error}", file=sys.stderr)
+        if "verification" in str(error):
+            print(ENDPOINT_HINT, file=sys.stderr)
+        return 1
     except ContentError as error:
         print(f"trust-coach cannot start: {error}", file=sys.stderr)
         return 2

@@ -1,0 +1,149 @@
+"""The self-hosted endpoint: the Lambda skill behind flask-ask-sdk, verifying every request.
+
+`POST /` takes Alexa's request envelopes, `GET /healthz` says the process is up. Anything
+that is not a verified request for this skill gets a short 4xx in JSON: nothing about the
+code, the stack or the store, and the server goes on serving.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from trust_coach import oscrypto_fix
+from trust_coach.signing_certs import SigningCertificates
+from trust_coach.verification import Clock, request_verifiers
+
+oscrypto_fix.install()  # before flask_ask_sdk, which imports oscrypto; see oscrypto_fix
+
+from ask_sdk_webservice_support.verifier import VerificationException  # noqa: E402
+from flask_ask_sdk.skill_adapter import (  # noqa: E402
+    VERIFY_SIGNATURE_APP_CONFIG,
+    VERIFY_TIMESTAMP_APP_CONFIG,
+    SkillAdapter,
+)
+
+log = logging.getLogger(__name__)
+
+# Alexa's requests are a few kilobytes; nothing legitimate comes near this.
+MAX_BODY_BYTES = 128 * 1024
+
+_MESSAGES = {
+    400: "bad request",
+    404: "not found",
+    405: "method not allowed",
+    413: "request body too large",
+}
+
+
+def envelope_problem(body: bytes) -> str | None:
+    """Why a body is not an Alexa request envelope, or None when it is one."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return "body is not JSON"
+    request_part = data.get("request") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(request_part, dict):
+        return "body is not an Alexa request envelope"
+    fields = ("type", "requestId", "timestamp")
+    if not isinstance(data.get("version"), str) or not all(
+        isinstance(request_part.get(name), str) for name in fields
+    ):
+        return "body is not an Alexa request envelope"
+    try:
+        envelope = DefaultSerializer().deserialize(payload=body.decode(), obj_type=RequestEnvelope)
+    except Exception:  # the SDK raises several kinds for shapes it cannot read
+        return "body is not an Alexa request envelope"
+    if envelope is None or envelope.request is None:
+        return "body is not an Alexa request envelope"
+    return None
+
+
+class _OneLineRejections(logging.Filter):
+    """flask-ask-sdk logs each rejected request with a traceback; a reason line is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, VerificationException):
+            record.msg = "request rejected: %s"
+            record.args = (error.args[0] if error.args else "verification failed",)
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno = logging.WARNING
+            record.levelname = "WARNING"
+        return True
+
+
+def create_app(
+    skill: CustomSkill | None = None,
+    *,
+    verify_requests: bool = True,
+    skill_id: str | None = None,
+    certificates: SigningCertificates | None = None,
+    clock: Clock | None = None,
+) -> Flask:
+    """The Flask app. `skill_id` defaults to env SKILL_ID, as on Lambda."""
+    from trust_coach.app import build_skill
+
+    skill_id = skill_id or os.environ.get("SKILL_ID") or None
+    target = skill if skill is not None else build_skill(skill_id=skill_id)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    # The stock verifiers re-walk the certificate chain per request; ours cache it.
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+    app.logger.addFilter(_OneLineRejections())
+    verifiers = request_verifiers(verify_requests, skill_id, certificates, clock)
+    adapter = SkillAdapter(
+        skill=target, skill_id=skill_id or "trust-coach", verifiers=verifiers, app=app
+    )
+
+    @app.post("/")
+    def invoke() -> Any:
+        problem = envelope_problem(request.get_data(cache=True))
+        if problem:
+            log.warning("request rejected: %s", problem)
+            raise BadRequest(description=problem)
+        return adapter.dispatch_request()
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response, int]:
+        code = error.code or 500
+        if code >= 500:
+            return jsonify(error="internal error"), code
+        # Our own descriptions and flask-ask-sdk's "failed verification" are safe to show.
+        own = error.description if isinstance(error, BadRequest) else None
+        if own == BadRequest.description:  # werkzeug's generic paragraph
+            own = None
+        return jsonify(error=own or _MESSAGES.get(code, "bad request")), code
+
+    return app
+
+
+def make_server(app: Flask, host: str, port: int) -> Any:
+    """A waitress server (the production WSGI server) with the same body limit.
+
+    Port 0 picks a free port; the server's `effective_port` says which.
+    """
+    import waitress.server
+
+    return waitress.server.create_server(
+        app,
+        host=host,
+        port=port,
+        ident="trust-coach",
+        max_request_body_size=MAX_BODY_BYTES,
+        threads=8,
+    )
