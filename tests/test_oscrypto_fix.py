@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from trust_coach import oscrypto_fix
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from alexa_signing import CERT_URL, SigningPki, body_of
 from conftest import assert_within_limits
+
 from trust_coach.device import DEFAULT_SKILL_ID, Device
 from trust_coach.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
 from trust_coach.web import MAX_BODY_BYTES

@@ -11,6 +11,7 @@ import pytest
 from alexa_signing import CERT_FILE, CERT_URL, SigningPki
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.hashes import SHA256
+
 from trust_coach import signing_certs
 from trust_coach.signing_certs import (
     CertificateError,

@@ -15,6 +15,7 @@ import wave
 from pathlib import Path
 
 import pytest
+
 from trust_coach.voice import INSTALL_HINT, Speaker, for_espeak
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"

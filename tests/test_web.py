@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from alexa_signing import CERT_URL, SigningPki, body_of
 from conftest import assert_within_limits
+
 from trust_coach.app import build_skill
 from trust_coach.device import DEFAULT_SKILL_ID, Device
 from trust_coach.signing_certs import SigningCertificates
