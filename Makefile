@@ -4,7 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test lint validate clean system-packages
+.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages
+
+# aws-sam-cli pins its own boto3, so it lives in a virtualenv of its own.
+SAM_VENV := .venv-sam
+SAM_STAMP := $(SAM_VENV)/.installed
+SAM_CLI_VERSION := 1.170.0
+SAM := SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +32,28 @@ lint: $(STAMP)
 system-packages:
 	./scripts/install-system-packages.sh
 
-test: $(STAMP) lint system-packages
+test: $(STAMP) lint sam-check system-packages
 	$(BIN)/python -m pytest
 
+$(SAM_STAMP):
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/python -m pip install --quiet "aws-sam-cli==$(SAM_CLI_VERSION)"
+	touch $(SAM_STAMP)
+
+# What `sam build && sam deploy` starts with, minus the AWS account: lint and an arm64 build
+# (pure-Python wheels and aarch64 binary wheels from PyPI; no Docker needed).
+sam-check: $(SAM_STAMP)
+	$(SAM) validate --lint
+	$(SAM) build
+
+# The ASK CLI v2 skill package, with the stack's function ARN as the endpoint.
+skill-package: $(STAMP)
+	$(BIN)/trust-coach package --function-arn "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)")
+
+# Regenerate interaction_model/<locale>.json for the other English locales from en-US.json.
+locale-models: $(STAMP)
+	$(BIN)/trust-coach locale-models
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam build .pytest_cache .ruff_cache

@@ -15,15 +15,17 @@ def test_every_locale_loads_and_validates(locale):
     assert len(catalog.tips) >= 31
 
 
-def test_summaries_take_twenty_to_forty_five_seconds_to_say():
+@pytest.mark.parametrize("locale", supported_locales())
+def test_summaries_take_twenty_to_forty_five_seconds_to_say(locale):
     words_per_second = 150 / 60  # Alexa's default speaking rate, roughly
-    for strategy in catalog_for("en-US").strategies:
+    for strategy in catalog_for(locale).strategies:
         seconds = len(strategy.summary.split()) / words_per_second
         assert 20 <= seconds <= 45, (strategy.id, seconds)
 
 
-def test_sentences_are_short_enough_to_hear():
-    catalog = catalog_for("en-US")
+@pytest.mark.parametrize("locale", supported_locales())
+def test_sentences_are_short_enough_to_hear(locale):
+    catalog = catalog_for(locale)
     texts = [t.text for t in catalog.tips]
     for s in catalog.strategies:
         texts += [s.summary, s.more, s.action, s.question]
@@ -32,21 +34,24 @@ def test_sentences_are_short_enough_to_hear():
             assert len(sentence.split()) <= 30, sentence
 
 
-def test_every_tip_belongs_to_a_strategy_and_ids_are_unique():
-    catalog = catalog_for("en-US")
+@pytest.mark.parametrize("locale", supported_locales())
+def test_every_tip_belongs_to_a_strategy_and_ids_are_unique(locale):
+    catalog = catalog_for(locale)
     ids = {s.id for s in catalog.strategies}
     assert all(t.strategy in ids for t in catalog.tips)
     assert len({t.id for t in catalog.tips}) == len(catalog.tips)
 
 
-def test_often_heard_prompts_have_variants():
-    catalog = catalog_for("en-US")
+@pytest.mark.parametrize("locale", supported_locales())
+def test_often_heard_prompts_have_variants(locale):
+    catalog = catalog_for(locale)
     for key in ("welcome_back", "goodbye", "tip_intro", "strategy_follow_up", "fallback_top"):
         assert len(catalog.files["prompts"][key]) >= 2, key
 
 
-def test_no_exclamation_marks_or_should():
-    raw = json.dumps(catalog_for("en-US").files)
+@pytest.mark.parametrize("locale", supported_locales())
+def test_no_exclamation_marks_or_should(locale):
+    raw = json.dumps(catalog_for(locale).files)
     assert "!" not in raw
     assert "you should" not in raw.lower()
 

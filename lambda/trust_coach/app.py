@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
@@ -17,6 +18,7 @@ from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
 from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
+from trust_coach.telemetry import TurnMetricsInterceptor, TurnStartInterceptor
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ def build_skill(store: ProgressStore | None = None, skill_id: str | None = None)
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler())
     builder.add_global_request_interceptor(LoadProgressInterceptor())
+    builder.add_global_request_interceptor(TurnStartInterceptor())  # after the load: sees progress
+    builder.add_global_response_interceptor(TurnMetricsInterceptor())
     builder.add_global_response_interceptor(SaveProgressInterceptor())
     return builder.create()
 
@@ -95,5 +99,16 @@ def apology(event: Any) -> dict[str, Any]:
     }
 
 
+_lambda_entry: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+
+
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle_event(skill(), event, context)
+    """Lambda's entry point: the skill with JSON logs and EMF metrics (powertools)."""
+    global _lambda_entry
+    if _lambda_entry is None:
+        # Imported here, not at the top: only Lambda needs powertools.
+        from trust_coach.observability import Observability
+
+        _lambda_entry = Observability().instrument(lambda e, c: handle_event(skill(), e, c))
+    return _lambda_entry(event, context)
+

@@ -148,6 +148,41 @@ def serve(host: str, port: int, skill_id: str | None, insecure: bool) -> int:
     return 0
 
 
+def package(function_arn: str, out: Path, skill_id: str | None) -> int:
+    """Assemble the ASK CLI v2 skill package for the stack's function."""
+    from trust_coach.locale_models import stale_models
+    from trust_coach.skill_package import PackageError, assemble
+
+    stale = stale_models()
+    if stale:
+        print(
+            f"interaction models out of date: {', '.join(stale)}; run trust-coach locale-models",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        written = assemble(function_arn, out, skill_id)
+    except PackageError as error:
+        print(f"cannot package the skill: {error}", file=sys.stderr)
+        return 1
+    print(f"skill package ready in {written}: cd there and run `ask deploy`")
+    return 0
+
+
+def locale_models(check: bool) -> int:
+    """Regenerate (or with --check, only compare) the other locales' interaction models."""
+    from trust_coach.locale_models import stale_models, write_models
+
+    if check:
+        stale = stale_models()
+        for locale in stale:
+            print(f"{locale}: out of date; run trust-coach locale-models", file=sys.stderr)
+        return 1 if stale else 0
+    for locale in write_models():
+        print(f"{locale}: written")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="trust-coach", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -167,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
         help=f"do not check signatures and timestamps; local use only (env {INSECURE_ENV}=1)",
     )
     commands.add_parser("validate", help="check every content file against its schema")
+    package_cmd = commands.add_parser("package", help="assemble the ASK CLI v2 skill package")
+    package_cmd.add_argument("--function-arn", required=True, help="the stack's FunctionArn output")
+    package_cmd.add_argument("--skill-id", help="update this skill instead of creating one")
+    package_cmd.add_argument("--out", type=Path, help="output folder (default: build/ask)")
+    models_cmd = commands.add_parser(
+        "locale-models", help="generate the other English locales' models from en-US.json"
+    )
+    models_cmd.add_argument("--check", action="store_true", help="only report stale models")
     args = parser.parse_args(argv)
 
     from trust_coach.content import ContentError
@@ -177,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
             return validate()
         if args.command == "serve":
             return serve(args.host, args.port, args.skill_id, args.insecure_skip_verification)
+        if args.command == "package":
+            from trust_coach.skill_package import DEFAULT_OUT
+
+            return package(args.function_arn, args.out or DEFAULT_OUT, args.skill_id)
+        if args.command == "locale-models":
+            return locale_models(args.check)
         if args.command == "chat":
             from trust_coach.store import default_sqlite_path
 

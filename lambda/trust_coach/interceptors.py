@@ -17,6 +17,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.state import Progress, merge
+from trust_coach.telemetry import STORE_ERRORS, count
 from trust_coach.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
             stored = Progress.from_dict(handler_input.attributes_manager.persistent_attributes)
         except Exception as error:  # the store is down: answer without personal memory
             log.warning("progress load failed: %s", type(error).__name__)
+            count(STORE_ERRORS)
             session[_UNLOADED] = True
             turn.conversation.keep_progress(turn.progress)
             return
@@ -79,6 +81,7 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
         manager.save_persistent_attributes()
     except Exception as error:  # keep it in the session; the next turn tries again
         log.warning("progress save failed: %s", type(error).__name__)
+        count(STORE_ERRORS)
         return
     turn.progress = Progress.from_dict(attributes)
     turn.conversation.keep_progress(turn.progress)

@@ -1,7 +1,8 @@
 """Everything the skill says, loaded from `content/<locale>/*.json` and checked against schemas.
 
 Each locale folder may hold only the files that differ from the base locale (en-US); the
-rest are taken from the base. Files are read and validated once per process.
+rest are taken from the base, respelled by the locale's spelling.json if it has one. Files
+are read and validated once per process.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from trust_coach.spelling import respell
 
 CONTENT_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = CONTENT_DIR / "schemas"
@@ -88,6 +91,10 @@ def _load_locale_files(locale: str, validate: bool) -> dict[str, Any]:
             if validate:
                 validate_file(path, data)
             merged[path.stem] = data
+    # A locale's spelling.json respells the English it shares with the base locale.
+    words = merged.get("spelling", {}).get("words", {})
+    if words:
+        merged = {name: respell(data, words) for name, data in merged.items() if name != "spelling"}
     return merged
 
 
