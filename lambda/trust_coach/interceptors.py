@@ -1,4 +1,5 @@
-"""Progress in and out: read once per session, write only when a turn changed something.
+"""Progress in and out: read once per session, write only when a turn changed something,
+delete when the user asks.
 
 If the store fails, the turn still gets its answer: progress stays in the session and the
 next turn that reaches the store saves it. A save never blindly replaces what is stored:
@@ -17,6 +18,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.state import Progress, merge
+from trust_coach.store.base import RecordDeleted, StoreError, envelope_user_key
 from trust_coach.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,14 @@ def _has_user(handler_input: HandlerInput) -> bool:
     envelope = handler_input.request_envelope
     system = envelope.context.system if envelope.context else None
     return bool(envelope.session and system and system.user and system.user.user_id)
+
+
+def _who(handler_input: HandlerInput) -> str:
+    """The user's hashed key, for logs: the raw Alexa user id is never logged."""
+    try:
+        return envelope_user_key(handler_input.request_envelope)
+    except StoreError:
+        return "-"
 
 
 class LoadProgressInterceptor(AbstractRequestInterceptor):
@@ -44,7 +54,9 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
         try:
             stored = Progress.from_dict(handler_input.attributes_manager.persistent_attributes)
         except Exception as error:  # the store is down: answer without personal memory
-            log.warning("progress load failed: %s", type(error).__name__)
+            log.warning(
+                "progress load failed for %s: %s", _who(handler_input), type(error).__name__
+            )
             session[_UNLOADED] = True
             turn.conversation.keep_progress(turn.progress)
             return
@@ -77,9 +89,30 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     manager.persistent_attributes = attributes
     try:
         manager.save_persistent_attributes()
+    except RecordDeleted:  # forgotten on another device meanwhile: this session forgets too
+        log.warning("progress save skipped for %s: record deleted", _who(handler_input))
+        start_afresh(turn)
+        return
     except Exception as error:  # keep it in the session; the next turn tries again
-        log.warning("progress save failed: %s", type(error).__name__)
+        log.warning("progress save failed for %s: %s", _who(handler_input), type(error).__name__)
         return
     turn.progress = Progress.from_dict(attributes)
+    turn.conversation.keep_progress(turn.progress)
+    turn.conversation.mark_saved(turn.progress)
+
+
+def forget_progress(handler_input: HandlerInput) -> None:
+    """Delete what is stored about this user, and the session's copy with it.
+
+    Raises the store's error if the deletion did not happen, so nobody is told it did.
+    """
+    handler_input.attributes_manager.delete_persistent_attributes()
+    start_afresh(Turn.of(handler_input))
+    handler_input.attributes_manager.session_attributes.pop(_UNLOADED, None)
+
+
+def start_afresh(turn: Turn) -> None:
+    """Empty progress, counted as saved: nothing is written until something new happens."""
+    turn.progress = Progress()
     turn.conversation.keep_progress(turn.progress)
     turn.conversation.mark_saved(turn.progress)

@@ -19,6 +19,7 @@ from trust_coach.handlers.navigation import (
     StartOverHandler,
     StopHandler,
 )
+from trust_coach.handlers.privacy import ForgetProgressHandler, SkillEventHandler
 from trust_coach.handlers.resume import ResumeHandler
 from trust_coach.handlers.safety import SafetyHandler
 from trust_coach.handlers.strategies import (
@@ -34,6 +35,7 @@ from trust_coach.handlers.tips import DailyTipHandler
 
 def request_handlers() -> list[AbstractRequestHandler]:
     return [
+        SkillEventHandler(),
         SafetyHandler(),
         LaunchHandler(),
         SessionEndedHandler(),
@@ -46,6 +48,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         PreviousHandler(),
         ResumeHandler(),
         DailyTipHandler(),
+        ForgetProgressHandler(),
         YesHandler(),
         NoHandler(),
         RepeatHandler(),
