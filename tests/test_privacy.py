@@ -45,6 +45,30 @@ class FailingRemoveStore(SqliteStore):
         raise StoreError("unreachable")
 
 
+class SwitchableStore(SqliteStore):
+    """An embedded store that can be taken down, counting the calls made while down."""
+
+    down = False
+    calls_while_down = 0
+
+    def _check(self) -> None:
+        if self.down:
+            self.calls_while_down += 1
+            raise StoreError("unreachable")
+
+    def read(self, key: str) -> Progress | None:
+        self._check()
+        return super().read(key)
+
+    def write(self, key: str, progress: Progress, expected_version: int) -> None:
+        self._check()
+        super().write(key, progress, expected_version)
+
+    def remove(self, key: str) -> None:
+        self._check()
+        super().remove(key)
+
+
 # GIVEN a returning user WHEN they ask to forget THEN they are asked first
 def test_forget_asks_for_a_yes_or_no_before_deleting(device, store):
     returning_user(device)
@@ -103,6 +127,24 @@ def test_when_deleting_fails_the_user_is_told_nothing_was_forgotten(tmp_path, ca
     assert store.read(user_key(device.user_id)).last_strategy == 4
     assert "forgetting progress failed" in caplog.text
     assert device.user_id not in caplog.text
+
+
+def test_a_failed_deletion_makes_one_store_call_and_forgets_nothing(tmp_path):
+    store = SwitchableStore(tmp_path / "progress.sqlite3")
+    skill = build_skill(store=store)
+    device = Device(lambda event: assert_within_limits(handle_event(skill, event)))
+    returning_user(device, strategy="2")
+    store.down = True
+    device.intent("StrategyIntent", strategy="3")  # not saved: a save is pending
+    device.intent("ForgetProgressIntent")
+    store.calls_while_down = 0
+    device.intent("AMAZON.YesIntent")
+    assert heard_one_of(device, "forget_failed")
+    assert store.calls_while_down == 1  # the deletion only: no save is tried after it failed
+
+    store.down = False
+    device.launch()
+    assert CATALOG.strategy(2).name in said(device)  # welcomed back: nothing was forgotten
 
 
 def test_forgetting_on_one_device_is_not_undone_by_another(make_device, store):

@@ -25,12 +25,19 @@ log = logging.getLogger(__name__)
 
 # Session flag: progress in this session was never loaded from the store (it was down).
 _UNLOADED = "unloaded"
+# Request flag: a store call already failed in this turn; a second would only add waiting.
+_STORE_FAILED = "store_failed"
 
 
 def _has_user(handler_input: HandlerInput) -> bool:
     envelope = handler_input.request_envelope
     system = envelope.context.system if envelope.context else None
     return bool(envelope.session and system and system.user and system.user.user_id)
+
+
+def _why(error: Exception) -> str:
+    """What went wrong, for logs: our stores' own messages carry codes only, never user data."""
+    return str(error) if isinstance(error, StoreError) else type(error).__name__
 
 
 def _who(handler_input: HandlerInput) -> str:
@@ -54,10 +61,9 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
         try:
             stored = Progress.from_dict(handler_input.attributes_manager.persistent_attributes)
         except Exception as error:  # the store is down: answer without personal memory
-            log.warning(
-                "progress load failed for %s: %s", _who(handler_input), type(error).__name__
-            )
+            log.warning("progress load failed for %s: %s", _who(handler_input), _why(error))
             session[_UNLOADED] = True
+            handler_input.attributes_manager.request_attributes[_STORE_FAILED] = True
             turn.conversation.keep_progress(turn.progress)
             return
         if session.pop(_UNLOADED, False):
@@ -84,6 +90,9 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     turn.conversation.keep_progress(turn.progress)
     if session.get(_UNLOADED) or turn.progress.fingerprint() == turn.conversation.saved_fingerprint:
         return
+    if handler_input.attributes_manager.request_attributes.get(_STORE_FAILED):
+        log.warning("progress save put off for %s: the store failed", _who(handler_input))
+        return
     manager = handler_input.attributes_manager
     attributes = turn.progress.to_dict()
     manager.persistent_attributes = attributes
@@ -94,7 +103,7 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
         start_afresh(turn)
         return
     except Exception as error:  # keep it in the session; the next turn tries again
-        log.warning("progress save failed for %s: %s", _who(handler_input), type(error).__name__)
+        log.warning("progress save failed for %s: %s", _who(handler_input), _why(error))
         return
     turn.progress = Progress.from_dict(attributes)
     turn.conversation.keep_progress(turn.progress)
@@ -106,9 +115,16 @@ def forget_progress(handler_input: HandlerInput) -> None:
 
     Raises the store's error if the deletion did not happen, so nobody is told it did.
     """
-    handler_input.attributes_manager.delete_persistent_attributes()
+    manager = handler_input.attributes_manager
+    if manager.request_attributes.get(_STORE_FAILED):
+        raise StoreError("the store already failed in this turn")
+    try:
+        manager.delete_persistent_attributes()
+    except Exception:
+        manager.request_attributes[_STORE_FAILED] = True
+        raise
     start_afresh(Turn.of(handler_input))
-    handler_input.attributes_manager.session_attributes.pop(_UNLOADED, None)
+    manager.session_attributes.pop(_UNLOADED, None)
 
 
 def start_afresh(turn: Turn) -> None:
