@@ -51,3 +51,12 @@ def make_device(send) -> Callable[..., Device]:
         return Device(send, **kwargs)
 
     return make
+
+
+# A real DynamoDB-compatible server (moto's, over HTTP) and stores on it: see dynamodb_server.py.
+from dynamodb_server import (  # noqa: E402, F401
+    aws_env,
+    dynamodb_server,
+    dynamodb_store,
+    private_dynamodb_server,
+)

@@ -76,7 +76,13 @@ def handle_event(target: CustomSkill, event: Any, context: Any = None) -> dict[s
         return target.serializer.serialize(response)
     except Exception as error:
         log.error("request failed outside the handlers: %s", type(error).__name__)
+        if _is_skill_event(envelope):
+            raise  # no one hears a skill event: fail the invocation so the failure is seen
         return apology(event)
+
+
+def _is_skill_event(envelope: RequestEnvelope) -> bool:
+    return str(getattr(envelope.request, "object_type", "")).startswith("AlexaSkillEvent.")
 
 
 def _application_id(envelope: RequestEnvelope) -> str | None:

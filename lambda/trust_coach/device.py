@@ -128,6 +128,32 @@ class Device:
         self.attributes = {}
         return response
 
+    def skill_event(self, event_type: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Send a skill event (e.g. "AlexaSkillEvent.SkillDisabled"): no session, no speech."""
+        application = {"applicationId": self.skill_id}
+        moment = _timestamp(self.clock)
+        request: dict[str, Any] = {
+            "type": event_type,
+            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+            "timestamp": moment,
+            "eventCreationTime": moment,
+            "eventPublishingTime": moment,
+        }
+        if body is not None:
+            request["body"] = body
+        event = {
+            "version": "1.0",
+            "context": {
+                "System": {
+                    "application": application,
+                    "user": {"userId": self.user_id},
+                    "apiEndpoint": "https://api.amazonalexa.com",
+                }
+            },
+            "request": request,
+        }
+        return self.send(event)
+
     # What was said -------------------------------------------------------------------------
     @property
     def ssml(self) -> str:

@@ -1,4 +1,5 @@
-"""Progress in and out: read once per session, write only when a turn changed something.
+"""Progress in and out: read once per session, write only when a turn changed something,
+delete when the user asks.
 
 If the store fails, the turn still gets its answer: progress stays in the session and the
 next turn that reaches the store saves it. A save never blindly replaces what is stored:
@@ -17,6 +18,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.state import Progress, merge
+from trust_coach.store.base import RecordDeleted, StoreError, envelope_user_key
 from trust_coach.telemetry import STORE_ERRORS, count
 from trust_coach.turn import Turn
 
@@ -24,12 +26,27 @@ log = logging.getLogger(__name__)
 
 # Session flag: progress in this session was never loaded from the store (it was down).
 _UNLOADED = "unloaded"
+# Request flag: a store call already failed in this turn; a second would only add waiting.
+_STORE_FAILED = "store_failed"
 
 
 def _has_user(handler_input: HandlerInput) -> bool:
     envelope = handler_input.request_envelope
     system = envelope.context.system if envelope.context else None
     return bool(envelope.session and system and system.user and system.user.user_id)
+
+
+def _why(error: Exception) -> str:
+    """What went wrong, for logs: our stores' own messages carry codes only, never user data."""
+    return str(error) if isinstance(error, StoreError) else type(error).__name__
+
+
+def _who(handler_input: HandlerInput) -> str:
+    """The user's hashed key, for logs: the raw Alexa user id is never logged."""
+    try:
+        return envelope_user_key(handler_input.request_envelope)
+    except StoreError:
+        return "-"
 
 
 class LoadProgressInterceptor(AbstractRequestInterceptor):
@@ -45,9 +62,10 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
         try:
             stored = Progress.from_dict(handler_input.attributes_manager.persistent_attributes)
         except Exception as error:  # the store is down: answer without personal memory
-            log.warning("progress load failed: %s", type(error).__name__)
+            log.warning("progress load failed for %s: %s", _who(handler_input), _why(error))
             count(STORE_ERRORS)
             session[_UNLOADED] = True
+            handler_input.attributes_manager.request_attributes[_STORE_FAILED] = True
             turn.conversation.keep_progress(turn.progress)
             return
         if session.pop(_UNLOADED, False):
@@ -74,15 +92,46 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     turn.conversation.keep_progress(turn.progress)
     if session.get(_UNLOADED) or turn.progress.fingerprint() == turn.conversation.saved_fingerprint:
         return
+    if handler_input.attributes_manager.request_attributes.get(_STORE_FAILED):
+        log.warning("progress save put off for %s: the store failed", _who(handler_input))
+        return
     manager = handler_input.attributes_manager
     attributes = turn.progress.to_dict()
     manager.persistent_attributes = attributes
     try:
         manager.save_persistent_attributes()
+    except RecordDeleted:  # forgotten on another device meanwhile: this session forgets too
+        log.warning("progress save skipped for %s: record deleted", _who(handler_input))
+        start_afresh(turn)
+        return
     except Exception as error:  # keep it in the session; the next turn tries again
-        log.warning("progress save failed: %s", type(error).__name__)
+        log.warning("progress save failed for %s: %s", _who(handler_input), _why(error))
         count(STORE_ERRORS)
         return
     turn.progress = Progress.from_dict(attributes)
+    turn.conversation.keep_progress(turn.progress)
+    turn.conversation.mark_saved(turn.progress)
+
+
+def forget_progress(handler_input: HandlerInput) -> None:
+    """Delete what is stored about this user, and the session's copy with it.
+
+    Raises the store's error if the deletion did not happen, so nobody is told it did.
+    """
+    manager = handler_input.attributes_manager
+    if manager.request_attributes.get(_STORE_FAILED):
+        raise StoreError("the store already failed in this turn")
+    try:
+        manager.delete_persistent_attributes()
+    except Exception:
+        manager.request_attributes[_STORE_FAILED] = True
+        raise
+    start_afresh(Turn.of(handler_input))
+    manager.session_attributes.pop(_UNLOADED, None)
+
+
+def start_afresh(turn: Turn) -> None:
+    """Empty progress, counted as saved: nothing is written until something new happens."""
+    turn.progress = Progress()
     turn.conversation.keep_progress(turn.progress)
     turn.conversation.mark_saved(turn.progress)

@@ -15,6 +15,7 @@ import logging
 import os
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import IO, Any
 
@@ -78,6 +79,14 @@ class Observability:
     def instrument(self, handler: Handler) -> Handler:
         logger, metrics = self.logger, self.metrics
 
+        def with_context(instrumented: Handler) -> Handler:
+            # Powertools reads the Lambda context; a local call (None) gets a stand-in.
+            @wraps(instrumented)
+            def call(event: dict[str, Any], context: Any) -> dict[str, Any]:
+                return instrumented(event, context if context is not None else LocalContext())
+
+            return call
+
         @logger.inject_lambda_context(correlation_id_path="request.requestId", clear_state=True)
         @metrics.log_metrics(capture_cold_start_metric=True)
         @wraps(handler)
@@ -88,4 +97,14 @@ class Observability:
             logger.info("request answered")
             return response
 
-        return instrumented
+        return with_context(instrumented)
+
+
+@dataclass(frozen=True)
+class LocalContext:
+    """What powertools reads from a Lambda context, for calls made outside Lambda."""
+
+    function_name: str = "trust-coach-local"
+    memory_limit_in_mb: int = 0
+    invoked_function_arn: str = "arn:aws:lambda:local:000000000000:function:trust-coach-local"
+    aws_request_id: str = "local"

@@ -20,6 +20,7 @@ from trust_coach.handlers.navigation import (
     StopHandler,
     UnknownRequestHandler,
 )
+from trust_coach.handlers.privacy import ForgetProgressHandler, SkillEventHandler
 from trust_coach.handlers.resume import ResumeHandler
 from trust_coach.handlers.safety import SafetyHandler
 from trust_coach.handlers.strategies import (
@@ -35,6 +36,7 @@ from trust_coach.handlers.tips import DailyTipHandler
 
 def request_handlers() -> list[AbstractRequestHandler]:
     return [
+        SkillEventHandler(),
         SafetyHandler(),
         LaunchHandler(),
         SessionEndedHandler(),
@@ -47,6 +49,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         PreviousHandler(),
         ResumeHandler(),
         DailyTipHandler(),
+        ForgetProgressHandler(),
         YesHandler(),
         NoHandler(),
         RepeatHandler(),

@@ -15,7 +15,10 @@ log = logging.getLogger(__name__)
 
 class CatchAllExceptionHandler(AbstractExceptionHandler):
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        return True
+        # A failed skill event (e.g. a deletion) must fail the invocation, not be apologised for.
+        from trust_coach.handlers.privacy import is_skill_event
+
+        return not is_skill_event(handler_input)
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         # Log the kind of failure only: messages can carry what the user said.

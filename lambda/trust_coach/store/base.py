@@ -27,6 +27,8 @@ DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem
 # A record nobody has touched for this long is left to expire.
 RETENTION_SECONDS = 400 * 24 * 3600
 MAX_SAVE_ATTEMPTS = 4
+# Conflict retries stop after this long, so a slow store cannot hold up the answer.
+SAVE_BUDGET_SECONDS = 1.0
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,10 @@ class StoreError(Exception):
 
 class VersionConflict(Exception):
     """Someone else saved this user's record since it was loaded."""
+
+
+class RecordDeleted(StoreError):
+    """The record was deleted after this copy was loaded; saving it would undo the deletion."""
 
 
 def user_key(user_id: str) -> str:
@@ -80,7 +86,10 @@ class ProgressStore(AbstractPersistenceAdapter):
     def save(self, key: str, progress: Progress) -> Progress:
         """Save with optimistic locking, merging on conflict; returns what was stored."""
         mine = progress
-        for _ in range(MAX_SAVE_ATTEMPTS):
+        started = time.monotonic()
+        for attempt in range(MAX_SAVE_ATTEMPTS):
+            if attempt and time.monotonic() - started > SAVE_BUDGET_SECONDS:
+                break  # the answer must not wait; the session keeps progress for the next turn
             expected = mine.version
             candidate = Progress.from_dict(mine.to_dict())
             candidate.version = expected + 1
@@ -88,7 +97,12 @@ class ProgressStore(AbstractPersistenceAdapter):
                 self.write(key, candidate, expected)
                 return candidate
             except VersionConflict:
-                stored = self.read(key) or Progress()
+                stored = self.read(key)
+                if stored is None and expected > 0:
+                    # Forgotten on another device, or the skill was disabled, since this copy
+                    # was loaded: never bring the forgotten progress back.
+                    raise RecordDeleted(key) from None
+                stored = stored or Progress()
                 mine = merge(stored, mine)
                 mine.version = stored.version
         raise StoreError("too many concurrent saves for one user")

@@ -1,0 +1,230 @@
+"""A real DynamoDB-compatible server for tests: moto's standalone server, over HTTP on 127.0.0.1.
+
+`moto[server]` is in the project's dev extra, so `make test` on a fresh machine runs these tests.
+The server is its own process, so a test can stop it (connections refused), freeze it with
+SIGSTOP (connections accepted, never answered: the timeout path) and bring it back. A
+`FaultyEndpoint` answers every call with one DynamoDB error (e.g. throttling).
+
+Fixtures (registered in conftest.py): `dynamodb_server` (one per run), `private_dynamodb_server`
+(one per test, free to stop), `aws_env` (dummy credentials), `dynamodb_store` (a fresh table).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from trust_coach.store.base import EXPIRY_ATTRIBUTE, KEY_ATTRIBUTE
+from trust_coach.store.dynamodb import DynamoDbStore, client_config
+
+REGION = "us-east-1"
+START_TIMEOUT_SECONDS = 30.0
+# Credentials moto accepts; set so boto3 never looks for real ones (no files, no IMDS).
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def client_for(endpoint: str) -> Any:
+    """A client with the store's timeouts and retries, pointed at `endpoint`."""
+    session = boto3.session.Session(
+        aws_access_key_id=FAKE_AWS_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+        region_name=REGION,
+    )
+    return session.client("dynamodb", endpoint_url=endpoint, config=client_config())
+
+
+class DynamoDbServer:
+    """moto's server in a child process on 127.0.0.1; keeps its port across restarts."""
+
+    def __init__(self, log_path: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> DynamoDbServer:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto server exited; see {self.log_path}")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5),
+            ):
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"moto server did not start in {START_TIMEOUT_SECONDS:.0f} s")
+
+    def stop(self) -> None:
+        """Ends the process: connections are refused, and its tables are gone."""
+        if self.process is None:
+            return
+        self.thaw()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def freeze(self) -> None:
+        """The process stops answering; the kernel still accepts connections for it."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+
+    def client(self) -> Any:
+        return client_for(self.endpoint)
+
+    def create_table(self, name: str | None = None) -> str:
+        """A progress table as the SAM template declares it: string key, on demand, TTL."""
+        name = name or f"progress-{uuid.uuid4().hex[:8]}"
+        admin = self.client()
+        admin.create_table(
+            TableName=name,
+            AttributeDefinitions=[{"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": KEY_ATTRIBUTE, "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        admin.update_time_to_live(
+            TableName=name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": EXPIRY_ATTRIBUTE},
+        )
+        return name
+
+
+class FaultyEndpoint:
+    """An HTTP endpoint that answers every DynamoDB call with the same error."""
+
+    def __init__(self, code: str = "ProvisionedThroughputExceededException") -> None:
+        body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": code})
+        self.calls = 0
+        endpoint = self
+
+        class Answer(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                endpoint.calls += 1
+                self.send_response(400)
+                self.send_header("Content-Type", "application/x-amz-json-1.0")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> FaultyEndpoint:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class CallLog:
+    """DynamoDB calls as the client makes them (botocore's before-call event), by operation."""
+
+    def __init__(self, client: Any) -> None:
+        self.calls: list[str] = []
+        client.meta.events.register("before-call.dynamodb", self._record)
+
+    def _record(self, model: Any, **_: Any) -> None:
+        self.calls.append(model.name)
+
+    def take(self) -> Counter[str]:
+        """Calls since the last take."""
+        counted = Counter(self.calls)
+        self.calls.clear()
+        return counted
+
+
+@pytest.fixture(scope="session")
+def dynamodb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DynamoDbServer]:
+    """One server for the whole run; each test makes its own table."""
+    server = DynamoDbServer(tmp_path_factory.mktemp("moto") / "server.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_dynamodb_server(tmp_path: Path) -> Iterator[DynamoDbServer]:
+    """A server for one test, which may stop, freeze or restart it."""
+    server = DynamoDbServer(tmp_path / "server.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    for name, value in FAKE_AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return FAKE_AWS_ENV
+
+
+@pytest.fixture
+def dynamodb_store(dynamodb_server: DynamoDbServer, aws_env: dict[str, str]) -> DynamoDbStore:
+    return DynamoDbStore(dynamodb_server.create_table(), client=dynamodb_server.client())
+
+
+@contextlib.contextmanager
+def stopwatch() -> Iterator[list[float]]:
+    """`with stopwatch() as took: ...` then `took[0]` is the seconds the block took."""
+    took: list[float] = []
+    started = time.monotonic()
+    yield took
+    took.append(time.monotonic() - started)
