@@ -23,6 +23,7 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 
 test: $(STAMP) lint
+	./scripts/install-system-packages.sh
 	$(BIN)/python -m pytest
 
 clean:
