@@ -46,6 +46,12 @@ def in_exercise(turn: Turn) -> bool:
     )
 
 
+def after_exercise(turn: Turn) -> bool:
+    """In this session's exercise, finished or not: "repeat" and "start over" still act on it."""
+    place = turn.place
+    return place.get("area") == EXERCISE_AREA and library(turn).known(place.get("id"))
+
+
 def unfinished(turn: Turn) -> dict[str, Any] | None:
     """The exercise the user left partway, in this or an earlier session, if any."""
     saved = turn.progress.exercise
@@ -143,6 +149,9 @@ def go_on(turn: Turn) -> Response:
 
 def repeat(turn: Turn) -> Response:
     exercise, rounds, begin, _ = current(turn)
+    if turn.place.get("done"):  # say the close again; the practice is already recorded
+        speech = turn.speech(exercise.close).pause(SHORT_PAUSE).say(exercise.next_offer)
+        return turn.ask(speech, exercise.next_reprompt, pending=exercise.next_action)
     return speak(turn, exercise, rounds, begin)
 
 
@@ -299,8 +308,11 @@ class ExerciseGoOnHandler(InExerciseHandler):
         return go_on(turn)
 
 
-class ExerciseRepeatHandler(InExerciseHandler):
+class ExerciseRepeatHandler(TurnHandler):
     intents = ("AMAZON.RepeatIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return after_exercise(turn)
 
     def respond(self, turn: Turn) -> Response:
         return repeat(turn)
@@ -313,8 +325,11 @@ class ExercisePreviousHandler(InExerciseHandler):
         return previous(turn)
 
 
-class ExerciseStartOverHandler(InExerciseHandler):
+class ExerciseStartOverHandler(TurnHandler):
     intents = ("AMAZON.StartOverIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return after_exercise(turn)
 
     def respond(self, turn: Turn) -> Response:
         return start_over(turn)
