@@ -189,6 +189,16 @@ def test_an_exercise_without_a_name_asks_which_and_a_name_starts_it(device):
     assert "Breathe in." in said(device)
 
 
+def test_after_which_exercise_a_bare_forgiveness_means_the_reflection(device):
+    device.launch()
+    device.intent("ExerciseIntent")
+    device.intent("StrategyIntent", strategy="forgiveness")
+    assert FORGIVENESS.posture in said(device)
+    assert CATALOG.strategy(6).summary[:40] not in said(device)
+    device.intent("StrategyIntent", strategy="forgiveness")  # elsewhere it is the strategy
+    assert CATALOG.strategy(6).summary[:40] in said(device)
+
+
 # Interruptions -----------------------------------------------------------------------------
 def _into_step_three(device: Device) -> None:
     device.launch()
@@ -312,7 +322,7 @@ def test_continue_in_a_later_session_resumes_the_exercise_at_its_step(device):
     _into_step_three(device)
     device.intent("AMAZON.StopIntent")
     device.launch()
-    assert "partway through forgiveness reflection" in said(device)
+    assert "partway through the forgiveness reflection" in said(device)
     device.intent("ResumeIntent")
     text = said(device)
     assert "at step 3" in text and step_text(FORGIVENESS, 3) in text
@@ -344,7 +354,7 @@ def test_a_later_session_with_a_strategy_and_an_exercise_asks_which(device):
     assert CATALOG.strategy(5).name in text and FORGIVENESS.name in text
     assert text.lower().count("continue") == 1  # one clear offer, not two
     device.intent("ResumeIntent")
-    assert "Shall we go back to forgiveness reflection" in said(device)
+    assert "Shall we go back to the forgiveness reflection" in said(device)
     device.intent("AMAZON.YesIntent")
     assert step_text(FORGIVENESS, 1) in said(device)
 

@@ -10,6 +10,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from trust_coach.handlers.exercises import (
     BreathingHandler,
+    ExerciseChoiceHandler,
     ExerciseFallbackHandler,
     ExerciseGoOnHandler,
     ExerciseHandler,
@@ -62,6 +63,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         BreathingHandler(),
         ForgivenessHandler(),
         ExerciseHandler(),
+        ExerciseChoiceHandler(),
         PauseHandler(),
         ResumePlaybackHandler(),
         StopHandler(),

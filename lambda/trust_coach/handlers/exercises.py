@@ -25,6 +25,7 @@ from trust_coach.handlers.followups import register
 from trust_coach.turn import Turn
 
 EXERCISE_AREA = "exercise"
+CHOICE_AREA = "exercise_choice"  # the skill just asked which exercise
 CONTINUE = "exercise_continue"  # pending: a "yes" goes on with the exercise
 CHOICE = "exercise_resume_choice"  # pending: "yes" resumes the exercise, "no" the strategy
 SHORT_PAUSE = 0.8
@@ -239,7 +240,7 @@ def practice_days_this_week(days: list[str], today: str) -> int:
 
 
 def choose(turn: Turn) -> Response:
-    turn.place = {"area": "exercise_choice"}
+    turn.place = {"area": CHOICE_AREA}
     speech = turn.speech(turn.say("exercise_choose"))
     return turn.ask(speech, turn.say("exercise_choose_reprompt"))
 
@@ -293,6 +294,24 @@ class ExerciseHandler(TurnHandler):
         if chosen is None:
             return choose(turn)
         return start(turn, chosen)
+
+
+class ExerciseChoiceHandler(TurnHandler):
+    """After "which exercise?", a bare "forgiveness" is heard as a strategy name: it means
+    the exercise."""
+
+    intents = ("StrategyIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return turn.place.get("area") == CHOICE_AREA and self.chosen(turn) is not None
+
+    @staticmethod
+    def chosen(turn: Turn) -> Exercise | None:
+        return library(turn).find(slot_value(turn, "strategy"))
+
+    def respond(self, turn: Turn) -> Response:
+        exercise = self.chosen(turn)
+        return start(turn, exercise) if exercise else choose(turn)
 
 
 # Mid-exercise controls: these come before the general handlers for the same intents ------
