@@ -11,6 +11,7 @@ from trust_coach import content
 from trust_coach.content import ContentError, catalog_for
 from trust_coach.exercises import (
     MAX_GUIDED_SECONDS_PER_RESPONSE,
+    Library,
     chunk_end,
     duration_seconds,
     library_for,
@@ -222,3 +223,30 @@ def test_timeline_reads_text_and_breaks():
         ("Breathe in.", round(spoken("Breathe in.") + 3.2, 2)),
         ("Hold.", round(spoken("Hold.") + 3.0, 2)),
     ]
+
+
+def test_a_new_exercise_needs_only_data_and_a_step_may_carry_its_own_prompt():
+    raw = json.loads(json.dumps(catalog_for("en-US").files["exercises"]))
+    grounding = {
+        **{k: v for k, v in raw["exercises"][3].items() if k != "steps"},
+        "id": "grounding",
+        "name": "grounding",
+        "synonyms": ["grounding", "five senses"],
+        "steps": [
+            {"text": "Name five things you can see around you.", "silence": 8},
+            {"text": "Now four things you can touch.", "silence": 8, "prompt": "Next is sound."},
+            {"text": "Three things you can hear.", "silence": 8, "wait": False},
+        ],
+    }
+    raw["exercises"].append(grounding)
+    exercise = Library(raw).find("five senses")
+    segments = exercise.segments()
+    assert [s.prompt for s in segments] == [None, "Next is sound.", None]
+    assert [chunk_end(segments, 0), chunk_end(segments, 1), chunk_end(segments, 2)] == [1, 2, 3]
+    assert exercise.length_seconds() == pytest.approx(
+        24
+        + spoken(
+            "Name five things you can "
+            "see around you. Now four things you can touch. Three things you can hear."
+        )
+    )
