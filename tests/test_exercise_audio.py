@@ -8,6 +8,7 @@ it first); the test fails, rather than skips, without them.
 import array
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from trust_coach.content import catalog_for
@@ -81,3 +82,12 @@ def test_one_round_rendered_by_espeak_lasts_its_nominal_length(exercise, tmp_pat
     measured = [b - a for a, b in zip(onsets, [*onsets[1:], total], strict=True)]
     for got, want in zip(measured, nominal, strict=True):
         assert abs(got - want) <= 0.2 * want, (exercise.id, measured, nominal)
+
+
+def test_the_install_script_is_quiet_when_everything_is_there():
+    script = Path(__file__).resolve().parents[1] / "scripts" / "install-system-packages.sh"
+    tool("espeak-ng")
+    tool("sox")
+    done = subprocess.run([str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""

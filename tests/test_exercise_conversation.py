@@ -409,3 +409,14 @@ def test_after_the_close_repeat_says_it_again_and_start_over_runs_it_again(devic
     device.intent("AMAZON.StartOverIntent")
     assert cue_count(device) == 1 and box.close in said(device)
     assert stored(store, device).exercises_done == {"box": 2}
+
+
+def test_going_home_mid_exercise_keeps_it_for_continue(device):
+    _into_step_three(device)
+    device.intent("AMAZON.NavigateHomeIntent")
+    assert "back to the start" in said(device)
+    device.intent("AMAZON.NextIntent")  # no longer in the exercise: next is a strategy
+    assert CATALOG.strategy(1).summary[:40] in said(device)
+    device.intent("ResumeIntent")
+    device.intent("AMAZON.YesIntent")
+    assert step_text(FORGIVENESS, 3) in said(device)
