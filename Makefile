@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test lint validate clean
+.PHONY: chat run test lint validate clean system-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint template.yaml
 
-test: $(STAMP) lint
+# espeak-ng for the spoken console's tests; installs only what is missing.
+system-packages:
 	./scripts/install-system-packages.sh
+
+test: $(STAMP) lint system-packages
 	$(BIN)/python -m pytest
 
 clean:
