@@ -360,7 +360,7 @@ def test_a_later_session_with_a_strategy_and_an_exercise_asks_which(device):
 
 
 # Practice, gently --------------------------------------------------------------------------
-def _practise(device: Device, day: datetime) -> None:
+def _practice(device: Device, day: datetime) -> None:
     device.clock = day
     device.launch()
     breathe(device, "box", rounds="1")
@@ -373,25 +373,25 @@ def test_welcome_back_mentions_days_practised_this_week_and_never_nags(device):
     device.launch()
     device.end_session()
     device.launch()
-    assert "practise" not in said(device)  # nothing practised: nothing said
-    _practise(device, START)
+    assert "this week" not in said(device)  # nothing practised: nothing said
+    _practice(device, START)
     device.launch()
     assert "once this week" in said(device)
     device.end_session()
-    _practise(device, START + timedelta(days=2))
-    _practise(device, START + timedelta(days=2, hours=3))  # same day counts once
+    _practice(device, START + timedelta(days=2))
+    _practice(device, START + timedelta(days=2, hours=3))  # same day counts once
     device.clock = START + timedelta(days=3)
     device.launch()
     assert "2 days this week" in said(device)
     device.end_session()
     device.clock = START + timedelta(days=20)
     device.launch()
-    assert "practise" not in said(device)  # a quiet week is not mentioned
+    assert "this week" not in said(device)  # a quiet week is not mentioned
 
 
 def test_practice_records_stay_bounded(device, store):
     for day in range(20):
-        _practise(device, START + timedelta(days=day))
+        _practice(device, START + timedelta(days=day))
     progress = stored(store, device)
     assert progress.exercises_done == {"box": 20}
     assert len(progress.practice_days) == 14
