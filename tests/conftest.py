@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from trust_coach.app import build_skill, handle_event
 from trust_coach.device import Device
 from trust_coach.speech import check_response

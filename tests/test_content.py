@@ -2,6 +2,7 @@ import json
 import shutil
 
 import pytest
+
 from trust_coach import content
 from trust_coach.content import ContentError, catalog_for, supported_locales
 

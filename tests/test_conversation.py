@@ -279,15 +279,15 @@ def test_unknown_intent_is_answered_not_raised(device):
 
 def test_skill_id_is_checked_when_configured(store):
     import pytest
-    from ask_sdk_core.exceptions import AskSdkException
-    from trust_coach.app import build_skill
+
+    from trust_coach.app import SkillIdMismatch, build_skill
 
     checked = build_skill(store=store, skill_id="amzn1.ask.skill.ours")
     ours = Device(lambda e: handle_event(checked, e), skill_id="amzn1.ask.skill.ours")
     ours.launch()
     assert ours.session_open
     other = Device(lambda e: handle_event(checked, e), skill_id="amzn1.ask.skill.other")
-    with pytest.raises(AskSdkException):
+    with pytest.raises(SkillIdMismatch):
         other.launch()
 
 

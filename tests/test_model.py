@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from trust_coach.content import catalog_for
 from trust_coach.handlers import request_handlers
 from trust_coach.nlu import fold

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from typing import Any
@@ -10,9 +11,11 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
+from trust_coach.content import catalog_for
 from trust_coach.handlers import request_handlers
 from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
+from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
 
 log = logging.getLogger(__name__)
@@ -41,18 +44,56 @@ def skill() -> CustomSkill:
     return _skill
 
 
-def handle_event(target: CustomSkill, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """Run one request envelope (a dict) through a skill and return the response as a dict."""
-    envelope = target.serializer.deserialize(payload=_dumps(event), obj_type=RequestEnvelope)
-    response = target.invoke(request_envelope=envelope, context=context)
-    return target.serializer.serialize(response)
+class SkillIdMismatch(Exception):
+    """The request is for another skill: refused, never answered."""
+
+
+def handle_event(target: CustomSkill, event: Any, context: Any = None) -> dict[str, Any]:
+    """Run one request envelope (a dict) through a skill and return the response as a dict.
+
+    A request for another skill raises SkillIdMismatch. Anything else that cannot be handled
+    (an envelope the SDK cannot read, a failure outside the handlers) gets a spoken apology.
+    """
+    try:
+        if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
+            raise ValueError("not a request envelope")
+        envelope = target.serializer.deserialize(
+            payload=json.dumps(event), obj_type=RequestEnvelope
+        )
+        if envelope.request is None:
+            raise ValueError("request type not recognised")
+    except Exception as error:
+        log.warning("unreadable request: %s", type(error).__name__)
+        return apology(event)
+    if target.skill_id is not None and _application_id(envelope) != target.skill_id:
+        raise SkillIdMismatch("request is for another skill")
+    try:
+        response = target.invoke(request_envelope=envelope, context=context)
+        return target.serializer.serialize(response)
+    except Exception as error:
+        log.error("request failed outside the handlers: %s", type(error).__name__)
+        return apology(event)
+
+
+def _application_id(envelope: RequestEnvelope) -> str | None:
+    system = envelope.context.system if envelope.context else None
+    return system.application.application_id if system and system.application else None
+
+
+def apology(event: Any) -> dict[str, Any]:
+    """A short spoken apology that ends the session; it needs nothing from the request."""
+    request = event.get("request") if isinstance(event, dict) else None
+    locale = request.get("locale") if isinstance(request, dict) else None
+    catalog = catalog_for(locale if isinstance(locale, str) else None)
+    text = ssml_escape(catalog.prompt("error"))
+    return {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{text}</speak>"},
+            "shouldEndSession": True,
+        },
+    }
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle_event(skill(), event, context)
-
-
-def _dumps(event: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(event)

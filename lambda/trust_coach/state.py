@@ -29,6 +29,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _fits(value: Any, annotation: str) -> bool:
+    """Whether a plain JSON value matches a field annotation such as `list[int] | None`."""
+    for option in (part.strip() for part in annotation.split("|")):
+        if option == "None" and value is None:
+            return True
+        base, _, inner = option.partition("[")
+        if base == "int" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if base == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+            return True
+        if base == "str" and isinstance(value, str):
+            return True
+        if base == "dict" and isinstance(value, dict):
+            item = inner.rstrip("]").partition(",")[2].strip() or "Any"
+            return all(isinstance(k, str) for k in value) and (
+                item == "Any" or all(_fits(v, item) for v in value.values())
+            )
+        if base == "list" and isinstance(value, list):
+            item = inner.rstrip("]")
+            return all(_fits(v, item) for v in value)
+    return False
+
+
 @dataclass
 class Progress:
     """Everything the skill remembers about one user between sessions."""
@@ -55,17 +78,22 @@ class Progress:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any] | None) -> Progress:
-        """Build progress from stored attributes, tolerating missing or unknown keys."""
-        if not raw:
+    def from_dict(cls, raw: Any) -> Progress:
+        """Build progress from stored or session attributes.
+
+        Missing keys take their defaults; unknown keys are dropped; a value of the wrong type
+        (a damaged record, a tampered session) is replaced by the default rather than kept.
+        """
+        if not isinstance(raw, dict) or not raw:
             return cls()
         raw = _plain(raw)
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in raw.items() if k in known}
+        values = {}
+        for spec in fields(cls):
+            if spec.name in raw and _fits(raw[spec.name], str(spec.type)):
+                values[spec.name] = raw[spec.name]
         progress = cls(**values)
-        progress.strategies_heard = [int(x) for x in progress.strategies_heard]
-        progress.tips_heard = [str(x) for x in progress.tips_heard][-MAX_TIPS_REMEMBERED:]
-        progress.practice_days = [str(x) for x in progress.practice_days][-MAX_PRACTICE_DAYS:]
+        progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
+        progress.practice_days = progress.practice_days[-MAX_PRACTICE_DAYS:]
         return progress
 
     def fingerprint(self) -> str:
@@ -151,7 +179,8 @@ class Conversation:
     @property
     def place(self) -> dict[str, Any]:
         """Where the user is in this session, e.g. {"area": "strategy", "number": 3}."""
-        return dict(self._attrs.get(self.PLACE) or {})
+        place = self._attrs.get(self.PLACE)
+        return dict(place) if isinstance(place, dict) else {}
 
     @place.setter
     def place(self, value: dict[str, Any]) -> None:
@@ -160,7 +189,8 @@ class Conversation:
     @property
     def pending(self) -> str | None:
         """The yes/no question the skill asked last, if any."""
-        return self._attrs.get(self.PENDING)
+        pending = self._attrs.get(self.PENDING)
+        return pending if isinstance(pending, str) else None
 
     @pending.setter
     def pending(self, value: str | None) -> None:
@@ -171,7 +201,8 @@ class Conversation:
 
     @property
     def timezone(self) -> str | None:
-        return self._attrs.get(self.TIMEZONE)
+        zone = self._attrs.get(self.TIMEZONE)
+        return zone if isinstance(zone, str) else None
 
     @timezone.setter
     def timezone(self, value: str) -> None:

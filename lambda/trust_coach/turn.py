@@ -25,8 +25,11 @@ class Turn:
         envelope = handler_input.request_envelope
         request = envelope.request
         self.catalog: Catalog = catalog_for(getattr(request, "locale", None))
-        self.conversation = Conversation(handler_input.attributes_manager.session_attributes)
-        self.progress: Progress = self.conversation.progress()
+        # Skill events arrive without a session: they get a throwaway one.
+        manager = handler_input.attributes_manager
+        attributes = manager.session_attributes if envelope.session is not None else {}
+        self.conversation = Conversation(attributes)
+        self.progress = self.conversation.progress()
         self.now: datetime = _request_time(getattr(request, "timestamp", None))
         self.request_id: str = getattr(request, "request_id", "") or ""
 
@@ -37,6 +40,23 @@ class Turn:
         if _TURN not in attributes:
             attributes[_TURN] = cls(handler_input)
         return attributes[_TURN]
+
+    @property
+    def progress(self) -> Progress:
+        return self._progress
+
+    @progress.setter
+    def progress(self, value: Progress) -> None:
+        if value.last_strategy not in range(1, len(self.catalog.strategies) + 1):
+            value.last_strategy = None  # a damaged record must not break every launch
+        self._progress = value
+
+    @property
+    def user_salt(self) -> str:
+        """The raw user id, only for seeding per-user choices (never stored or logged)."""
+        system = self.handler_input.request_envelope.context
+        user = system.system.user if system and system.system else None
+        return (user.user_id if user else None) or ""
 
     @property
     def place(self) -> dict[str, Any]:

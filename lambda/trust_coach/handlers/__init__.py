@@ -33,6 +33,7 @@ from trust_coach.handlers.navigation import (
     SessionEndedHandler,
     StartOverHandler,
     StopHandler,
+    UnknownRequestHandler,
 )
 from trust_coach.handlers.resume import ResumeHandler
 from trust_coach.handlers.safety import SafetyHandler
@@ -82,4 +83,5 @@ def request_handlers() -> list[AbstractRequestHandler]:
         HelpHandler(),
         NavigateHomeHandler(),
         FallbackHandler(),
+        UnknownRequestHandler(),
     ]

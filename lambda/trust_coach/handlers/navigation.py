@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.handlers import strategies
@@ -94,4 +95,17 @@ class SessionEndedHandler(TurnHandler):
     request_types = ("SessionEndedRequest",)
 
     def respond(self, turn: Turn) -> Response:
+        return turn.handler_input.response_builder.response
+
+
+class UnknownRequestHandler(TurnHandler):
+    """Last in the list: an intent we do not know is a fallback; other requests get silence."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def respond(self, turn: Turn) -> Response:
+        request = turn.handler_input.request_envelope.request
+        if getattr(request, "object_type", None) == "IntentRequest":
+            return FallbackHandler().respond(turn)
         return turn.handler_input.response_builder.response

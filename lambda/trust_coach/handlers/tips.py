@@ -34,8 +34,7 @@ def todays_tip(progress: Progress, tips: list[Tip], today: str, user_salt: str) 
 def daily_tip(turn: Turn) -> Response:
     today = turn.today()
     again = turn.progress.tip_date == today
-    salt = turn.handler_input.request_envelope.context.system.user.user_id or ""
-    tip = todays_tip(turn.progress, turn.catalog.tips, today, salt)
+    tip = todays_tip(turn.progress, turn.catalog.tips, today, turn.user_salt)
     turn.place = {"area": "tip"}
     intro = turn.say("tip_again_intro") if again else turn.say("tip_intro")
     speech = turn.speech(intro, tip.text)
