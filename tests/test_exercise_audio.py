@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from trust_coach.content import catalog_for
 from trust_coach.exercises import library_for, round_speech
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from exercise_timing import phases, total_break_seconds
+
 from trust_coach.content import catalog_for
 from trust_coach.device import Device, slot_payload
 from trust_coach.exercises import MAX_GUIDED_SECONDS_PER_RESPONSE, SETTLE_SECONDS, library_for

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from exercise_timing import phases, spoken, timeline, total_break_seconds
+
 from trust_coach import content
 from trust_coach.content import ContentError, catalog_for
 from trust_coach.exercises import (
