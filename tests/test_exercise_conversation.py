@@ -421,3 +421,34 @@ def test_going_home_mid_exercise_keeps_it_for_continue(device):
     device.intent("ResumeIntent")
     device.intent("AMAZON.YesIntent")
     assert step_text(FORGIVENESS, 3) in said(device)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"id": "juggling", "rounds": 1, "step": 0},  # an exercise no longer in the content
+        {"id": "box", "rounds": "four", "step": 0},
+        {"id": "box", "rounds": 4},
+        "box",
+    ],
+)
+def test_a_damaged_saved_exercise_is_ignored_not_fatal(device, store, damage):
+    device.launch()
+    breathe(device, "box", rounds="8")
+    device.end_session()
+    progress = stored(store, device)
+    progress.exercise = damage
+    store.save(user_key(device.user_id), progress)
+    device.launch()
+    assert "Sorry" not in said(device)
+    device.intent("ResumeIntent")
+    assert "nothing to pick up" in said(device)
+
+
+def test_a_tampered_session_place_is_not_treated_as_an_exercise(device):
+    device.launch()
+    forgive(device)
+    device.attributes["place"] = {"area": "exercise", "id": "forgiveness", "rounds": "x"}
+    device.intent("AMAZON.NextIntent")
+    assert "Sorry" not in said(device)
+    assert CATALOG.strategy(1).summary[:40] in said(device)

@@ -39,26 +39,29 @@ def library(turn: Turn) -> Library:
 # Where the user is -----------------------------------------------------------------------
 def in_exercise(turn: Turn) -> bool:
     """Mid-exercise in this session (not finished): controls act on the exercise."""
-    place = turn.place
-    return (
-        place.get("area") == EXERCISE_AREA
-        and not place.get("done")
-        and library(turn).known(place.get("id"))
-    )
+    return after_exercise(turn) and not turn.place.get("done")
 
 
 def after_exercise(turn: Turn) -> bool:
     """In this session's exercise, finished or not: "repeat" and "start over" still act on it."""
     place = turn.place
-    return place.get("area") == EXERCISE_AREA and library(turn).known(place.get("id"))
+    return place.get("area") == EXERCISE_AREA and _readable(turn, place, "rounds", "at", "next")
 
 
 def unfinished(turn: Turn) -> dict[str, Any] | None:
     """The exercise the user left partway, in this or an earlier session, if any."""
     saved = turn.progress.exercise
-    if saved and library(turn).known(saved.get("id")):
-        return saved
-    return None
+    return saved if _readable(turn, saved, "rounds", "step") else None
+
+
+def _readable(turn: Turn, record: Any, *counts: str) -> bool:
+    """A known exercise id and whole-number counts: anything else (content changed, a damaged
+    record, a tampered session) is treated as no exercise rather than failing the turn."""
+    return (
+        isinstance(record, dict)
+        and library(turn).known(record.get("id"))
+        and all(type(record.get(key)) is int for key in counts)
+    )
 
 
 # Speaking the exercise ---------------------------------------------------------------------
@@ -171,8 +174,8 @@ def resume_saved(turn: Turn) -> Response:
     """Pick up the unfinished exercise from the progress, at its step."""
     saved = unfinished(turn) or {}
     exercise = library(turn).get(saved.get("id"))
-    rounds = exercise.clamp_rounds(int(saved["rounds"]) if saved.get("rounds") else None)
-    step = int(saved.get("step", 0))
+    rounds = exercise.clamp_rounds(saved["rounds"])
+    step = saved["step"]
     key = "exercise_resume_round" if exercise.is_breathing else "exercise_resume_step"
     lead = turn.say(key, name=exercise.name, round=step + 1, step=step + 1)
     return speak(turn, exercise, rounds, step, [lead, exercise.posture])
