@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint template.yaml
 
-# espeak-ng for the spoken console's tests; installs only what is missing.
+# espeak-ng and sox for the voice and exercise-timing tests; installs only what is missing.
 system-packages:
 	./scripts/install-system-packages.sh
 

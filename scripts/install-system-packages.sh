@@ -6,6 +6,7 @@ set -euo pipefail
 # Debian package, and the command that shows it is there.
 PACKAGES=(
     "espeak-ng:espeak-ng" # speaks `trust-coach chat --voice`; tests render its SSML to WAV
+    "sox:sox"             # measures the rendered breathing rounds (tests/test_exercise_audio.py)
 )
 
 missing=()

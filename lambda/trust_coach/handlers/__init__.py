@@ -8,6 +8,21 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
+from trust_coach.handlers.exercises import (
+    BreathingHandler,
+    ExerciseChoiceHandler,
+    ExerciseFallbackHandler,
+    ExerciseGoOnHandler,
+    ExerciseHandler,
+    ExerciseHelpHandler,
+    ExercisePreviousHandler,
+    ExerciseRepeatHandler,
+    ExerciseStartOverHandler,
+    ExerciseStopHandler,
+    ForgivenessHandler,
+    PauseHandler,
+    ResumePlaybackHandler,
+)
 from trust_coach.handlers.followups import NoHandler, YesHandler
 from trust_coach.handlers.launch import LaunchHandler
 from trust_coach.handlers.navigation import (
@@ -40,6 +55,20 @@ def request_handlers() -> list[AbstractRequestHandler]:
         SafetyHandler(),
         LaunchHandler(),
         SessionEndedHandler(),
+        # Mid-exercise, these built-ins act on the exercise (each applies only there).
+        ExerciseStopHandler(),
+        ExerciseGoOnHandler(),
+        ExercisePreviousHandler(),
+        ExerciseRepeatHandler(),
+        ExerciseStartOverHandler(),
+        ExerciseHelpHandler(),
+        ExerciseFallbackHandler(),
+        BreathingHandler(),
+        ForgivenessHandler(),
+        ExerciseHandler(),
+        ExerciseChoiceHandler(),
+        PauseHandler(),
+        ResumePlaybackHandler(),
         StopHandler(),
         ListStrategiesHandler(),
         StrategyHandler(),

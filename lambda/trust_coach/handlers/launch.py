@@ -5,6 +5,7 @@ from __future__ import annotations
 from ask_sdk_model import Response
 
 from trust_coach.handlers.base import TurnHandler
+from trust_coach.handlers.exercises import unfinished, welcome_note
 from trust_coach.turn import Turn
 
 SHORT_PAUSE = 0.5
@@ -24,11 +25,16 @@ def welcome(turn: Turn) -> Response:
     if progress.last_strategy:
         name = turn.catalog.strategy(progress.last_strategy).name
         speech = turn.speech(turn.catalog.prompt("welcome_back", salt, strategy_name=name))
+        speech.say(welcome_note(turn, offers_continue=False))
         speech.say(turn.catalog.prompt("welcome_back_offer", salt))
         return turn.ask(
             speech, turn.catalog.prompt("welcome_back_reprompt", salt), pending="resume"
         )
-    speech = turn.speech(turn.catalog.prompt("welcome_back_plain", salt))
+    speech = turn.speech(turn.catalog.prompt("welcome_back_plain", salt), welcome_note(turn))
+    if unfinished(turn) is not None:  # the note already offered to continue it
+        return turn.ask(
+            speech, turn.catalog.prompt("welcome_back_reprompt", salt), pending="resume"
+        )
     speech.say(turn.catalog.prompt("welcome_back_plain_offer", salt))
     return turn.ask(speech, turn.catalog.prompt("welcome_back_reprompt", salt), pending="list")
 

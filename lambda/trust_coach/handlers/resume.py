@@ -1,4 +1,4 @@
-""" "Continue": pick up the strategy the user was on, in this session or a later one."""
+""" "Continue": pick up the strategy or exercise the user was on, in this or a later session."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from trust_coach.turn import Turn
 
 
 def resume(turn: Turn) -> Response:
+    from trust_coach.handlers import exercises  # imported here: it imports this module
+
+    if exercises.unfinished(turn) is not None:
+        return exercises.resume_or_choose(turn)
     number = turn.progress.last_strategy
     if number is None:
         speech = turn.speech(turn.say("resume_nothing"))

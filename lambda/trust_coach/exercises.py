@@ -1,0 +1,223 @@
+"""Guided exercises as timed speech: content -> segments -> response-sized chunks of SSML.
+
+An exercise is data (`content/<locale>/exercises.json`). A breathing exercise is a pattern of
+phases repeated for some rounds; a reflection is a list of steps, each followed by silence.
+Both become the same thing here: a list of `Segment`s, each a piece of SSML with a nominal
+length and a flag saying whether the user must say "next" after it. The conversation code
+(`handlers/exercises.py`) only ever asks for "the chunk starting at segment N".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from trust_coach.content import Catalog
+from trust_coach.speech import Speech
+
+# Alexa's default voice speaks about 150 words a minute; a cue's break is shortened by this
+# much so the cue plus its silence last as long as the phase.
+SECONDS_PER_WORD = 0.4
+# Timed guidance in one response; a longer exercise continues on the next turn.
+MAX_GUIDED_SECONDS_PER_RESPONSE = 90.0
+# Silence after the intro, before the first cue, to let the listener settle.
+SETTLE_SECONDS = 1.5
+
+BREATHING = "breathing"
+REFLECTION = "reflection"
+
+
+@dataclass(frozen=True)
+class Phase:
+    cue: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    silence: float
+    wait: bool = True
+    prompt: str | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One unit of an exercise: a breathing round or a reflection step."""
+
+    ssml: str
+    seconds: float  # nominal length: speech (estimated) plus silence
+    wait: bool  # the user says "next" before the following segment
+    prompt: str | None = None  # said after a waiting segment instead of the usual prompt
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    kind: str
+    name: str
+    synonyms: tuple[str, ...]
+    about: str
+    intro: tuple[str, ...]
+    posture: str
+    close: str
+    next_offer: str
+    next_reprompt: str
+    next_action: str
+    phases: tuple[Phase, ...] = ()
+    rounds_default: int = 1
+    rounds_min: int = 1
+    rounds_max: int = 1
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def is_breathing(self) -> bool:
+        return self.kind == BREATHING
+
+    @property
+    def round_seconds(self) -> float:
+        return sum(p.seconds for p in self.phases)
+
+    def clamp_rounds(self, rounds: int | None) -> int:
+        if not self.is_breathing:
+            return len(self.steps)
+        if rounds is None:
+            return self.rounds_default
+        return max(self.rounds_min, min(self.rounds_max, rounds))
+
+    def rounds_for(self, rounds: int | None = None, seconds: float | None = None) -> int:
+        """Rounds from what the user asked: a count, a length, or neither (the default)."""
+        if rounds is None and seconds is not None and self.is_breathing:
+            rounds = max(1, round(seconds / self.round_seconds))
+        return self.clamp_rounds(rounds)
+
+    def segments(self, rounds: int | None = None) -> list[Segment]:
+        if self.is_breathing:
+            one_round = round_speech(self).body
+            return [
+                Segment(one_round, self.round_seconds, wait=False)
+                for _ in range(self.clamp_rounds(rounds))
+            ]
+        return [
+            Segment(
+                Speech().say(step.text).pause(step.silence).body,
+                spoken_seconds(step.text) + step.silence,
+                wait=step.wait,
+                prompt=step.prompt,
+            )
+            for step in self.steps
+        ]
+
+    def length_seconds(self, rounds: int | None = None) -> float:
+        return sum(segment.seconds for segment in self.segments(rounds))
+
+
+def spoken_seconds(text: str) -> float:
+    """How long Alexa takes to say `text`, estimated from its word count."""
+    return len(text.split()) * SECONDS_PER_WORD
+
+
+def phase_speech(phase: Phase) -> Speech:
+    """The cue, then silence for the rest of the phase."""
+    silence = max(phase.seconds - spoken_seconds(phase.cue), 0.0)
+    return Speech().say(phase.cue).pause(silence)
+
+
+def round_speech(exercise: Exercise) -> Speech:
+    speech = Speech()
+    for phase in exercise.phases:
+        speech.raw(phase_speech(phase).body)
+    return speech
+
+
+def chunk_end(segments: list[Segment], start: int) -> int:
+    """Where the response that begins at `start` stops: after a segment that waits for the
+    user, or before the guided time would pass the per-response budget."""
+    end, total = start, 0.0
+    while end < len(segments):
+        segment = segments[end]
+        if end > start and total + segment.seconds > MAX_GUIDED_SECONDS_PER_RESPONSE:
+            break
+        total += segment.seconds
+        end += 1
+        if segment.wait:
+            break
+    return end
+
+
+def duration_seconds(value: str | None) -> float | None:
+    """Seconds in an ISO 8601 duration as Alexa sends it ("PT2M", "PT1M30S"), else None."""
+    match = re.fullmatch(
+        r"PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?", value or ""
+    )
+    if not match or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    total = hours * 3600 + minutes * 60 + seconds
+    return total or None
+
+
+def number(value: str | None) -> int | None:
+    """An AMAZON.NUMBER slot value as an int, if it is one."""
+    return int(value) if value and value.strip().isdigit() else None
+
+
+class Library:
+    """The exercises of one locale, found by id, name or spoken synonym."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.exercises = [_exercise(raw) for raw in data["exercises"]]
+        self.default_breathing = self.get(data["default_breathing"])
+        self._by_word: dict[str, Exercise] = {}
+        for exercise in self.exercises:
+            for word in (exercise.id, exercise.name, *exercise.synonyms):
+                self._by_word[_fold(word)] = exercise
+
+    def get(self, exercise_id: str | None) -> Exercise:
+        found = next((e for e in self.exercises if e.id == exercise_id), None)
+        if found is None:
+            raise KeyError(exercise_id)
+        return found
+
+    def known(self, exercise_id: str | None) -> bool:
+        return any(e.id == exercise_id for e in self.exercises)
+
+    def find(self, spoken: str | None) -> Exercise | None:
+        return self._by_word.get(_fold(spoken or ""))
+
+
+@cache
+def library_for(catalog: Catalog) -> Library:
+    """The locale's exercises, built once per catalog (catalogs live for the process)."""
+    return Library(catalog.files["exercises"])
+
+
+def _exercise(raw: dict[str, Any]) -> Exercise:
+    rounds = raw.get("rounds", {})
+    return Exercise(
+        id=raw["id"],
+        kind=raw["kind"],
+        name=raw["name"],
+        synonyms=tuple(raw["synonyms"]),
+        about=raw["about"],
+        intro=tuple(raw["intro"]),
+        posture=raw["posture"],
+        close=raw["close"],
+        next_offer=raw["next"]["offer"],
+        next_reprompt=raw["next"]["reprompt"],
+        next_action=raw["next"]["action"],
+        phases=tuple(Phase(p["cue"], float(p["seconds"])) for p in raw.get("phases", [])),
+        rounds_default=rounds.get("default", 1),
+        rounds_min=rounds.get("min", 1),
+        rounds_max=rounds.get("max", 1),
+        steps=tuple(
+            Step(s["text"], float(s["silence"]), s.get("wait", True), s.get("prompt"))
+            for s in raw.get("steps", [])
+        ),
+    )
+
+
+def _fold(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())

@@ -1,0 +1,419 @@
+"""Guided exercises in conversation: start, go on, pause, repeat, start over, stop, resume.
+
+The place in the session says which exercise, how many rounds, and which segments the last
+response covered; the progress keeps the point to resume from in a later session. Every
+exercise, breathing or reflection, goes through the same functions here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_model import Response
+
+from trust_coach.exercises import (
+    SETTLE_SECONDS,
+    Exercise,
+    Library,
+    chunk_end,
+    duration_seconds,
+    library_for,
+    number,
+)
+from trust_coach.handlers.base import TurnHandler, slot_value
+from trust_coach.handlers.followups import register
+from trust_coach.turn import Turn
+
+EXERCISE_AREA = "exercise"
+CHOICE_AREA = "exercise_choice"  # the skill just asked which exercise
+CONTINUE = "exercise_continue"  # pending: a "yes" goes on with the exercise
+CHOICE = "exercise_resume_choice"  # pending: "yes" resumes the exercise, "no" the strategy
+SHORT_PAUSE = 0.8
+WEEK_DAYS = 7
+
+
+def library(turn: Turn) -> Library:
+    return library_for(turn.catalog)
+
+
+# Where the user is -----------------------------------------------------------------------
+def in_exercise(turn: Turn) -> bool:
+    """Mid-exercise in this session (not finished): controls act on the exercise."""
+    return after_exercise(turn) and not turn.place.get("done")
+
+
+def after_exercise(turn: Turn) -> bool:
+    """In this session's exercise, finished or not: "repeat" and "start over" still act on it."""
+    place = turn.place
+    return place.get("area") == EXERCISE_AREA and _readable(turn, place, "rounds", "at", "next")
+
+
+def unfinished(turn: Turn) -> dict[str, Any] | None:
+    """The exercise the user left partway, in this or an earlier session, if any."""
+    saved = turn.progress.exercise
+    return saved if _readable(turn, saved, "rounds", "step") else None
+
+
+def _readable(turn: Turn, record: Any, *counts: str) -> bool:
+    """A known exercise id and whole-number counts: anything else (content changed, a damaged
+    record, a tampered session) is treated as no exercise rather than failing the turn."""
+    return (
+        isinstance(record, dict)
+        and library(turn).known(record.get("id"))
+        and all(type(record.get(key)) is int for key in counts)
+    )
+
+
+# Speaking the exercise ---------------------------------------------------------------------
+def start(turn: Turn, exercise: Exercise, rounds: int | None = None, note: str = "") -> Response:
+    rounds = exercise.clamp_rounds(rounds)
+    done = turn.progress.exercises_done.get(exercise.id, 0)
+    # The full introduction the first time; later a short one, varied from run to run.
+    opening = exercise.intro[(done - 1) % len(exercise.intro)] if done else exercise.about
+    lead = [note, opening, exercise.posture, plan(turn, exercise, rounds)]
+    return speak(turn, exercise, rounds, 0, lead)
+
+
+def plan(turn: Turn, exercise: Exercise, rounds: int) -> str:
+    """What will happen, said before the first breath: how many rounds or steps, how long."""
+    length = length_words(turn, exercise.length_seconds(rounds))
+    if not exercise.is_breathing:
+        return turn.say("exercise_plan_steps", steps=len(exercise.steps), length=length)
+    if rounds == 1:
+        return turn.say("exercise_plan_one_round", length=length)
+    return turn.say("exercise_plan_rounds", rounds=rounds, length=length)
+
+
+def length_words(turn: Turn, seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if seconds < 50:
+        return turn.say("exercise_length_short")
+    if minutes <= 1:
+        return turn.say("exercise_length_one_minute")
+    return turn.say("exercise_length_minutes", minutes=minutes)
+
+
+def speak(
+    turn: Turn, exercise: Exercise, rounds: int, begin: int, lead: list[str] | None = None
+) -> Response:
+    """Say the chunk of the exercise that starts at segment `begin`, then ask to go on."""
+    segments = exercise.segments(rounds)
+    begin = max(0, min(begin, len(segments) - 1))
+    end = chunk_end(segments, begin)
+    speech = turn.speech(*(lead or []))
+    if speech:
+        speech.pause(SETTLE_SECONDS)
+    for segment in segments[begin:end]:
+        speech.raw(segment.ssml)
+    place = {"area": EXERCISE_AREA, "id": exercise.id, "rounds": rounds, "at": begin, "next": end}
+    if end >= len(segments):
+        turn.place = {**place, "done": True}
+        finish(turn, exercise)
+        speech.say(exercise.close).pause(SHORT_PAUSE).say(exercise.next_offer)
+        return turn.ask(speech, exercise.next_reprompt, pending=exercise.next_action)
+    turn.place = place
+    last = segments[end - 1]
+    # A reflection step is not done until the user has had their time with it.
+    keep(turn, exercise, rounds, end - 1 if last.wait else end)
+    if last.wait:
+        speech.say(last.prompt or turn.say("exercise_step_prompt"))
+        return turn.ask(speech, turn.say("exercise_step_reprompt"), pending=CONTINUE)
+    speech.say(turn.say("exercise_round_done", round=end))
+    return turn.ask(speech, turn.say("exercise_round_done_reprompt"), pending=CONTINUE)
+
+
+def keep(turn: Turn, exercise: Exercise, rounds: int, step: int) -> None:
+    """Remember where to pick up, for a later session."""
+    turn.progress.exercise = {"id": exercise.id, "rounds": rounds, "step": step}
+    turn.progress.position_at = turn.now.timestamp()
+
+
+def finish(turn: Turn, exercise: Exercise) -> None:
+    """Record a finished exercise: a count per exercise, its last date, the practice day."""
+    progress = turn.progress
+    today = turn.today()
+    progress.exercises_done[exercise.id] = progress.exercises_done.get(exercise.id, 0) + 1
+    progress.last_practice[exercise.id] = today
+    progress.record_practice(today)
+    progress.exercise = None
+    progress.position_at = turn.now.timestamp()
+
+
+def current(turn: Turn) -> tuple[Exercise, int, int, int]:
+    """The exercise in this session's place: (exercise, rounds, chunk start, next segment)."""
+    place = turn.place
+    exercise = library(turn).get(place["id"])
+    return exercise, int(place["rounds"]), int(place["at"]), int(place["next"])
+
+
+def go_on(turn: Turn) -> Response:
+    exercise, rounds, _, following = current(turn)
+    return speak(turn, exercise, rounds, following)
+
+
+def repeat(turn: Turn) -> Response:
+    exercise, rounds, begin, _ = current(turn)
+    if turn.place.get("done"):  # say the close again; the practice is already recorded
+        speech = turn.speech(exercise.close).pause(SHORT_PAUSE).say(exercise.next_offer)
+        return turn.ask(speech, exercise.next_reprompt, pending=exercise.next_action)
+    return speak(turn, exercise, rounds, begin)
+
+
+def previous(turn: Turn) -> Response:
+    exercise, rounds, begin, _ = current(turn)
+    return speak(turn, exercise, rounds, max(begin - 1, 0))
+
+
+def start_over(turn: Turn) -> Response:
+    exercise, rounds, _, _ = current(turn)
+    lead = [turn.say("exercise_start_over"), exercise.posture, plan(turn, exercise, rounds)]
+    return speak(turn, exercise, rounds, 0, lead)
+
+
+def resume_saved(turn: Turn) -> Response:
+    """Pick up the unfinished exercise from the progress, at its step."""
+    saved = unfinished(turn) or {}
+    exercise = library(turn).get(saved.get("id"))
+    rounds = exercise.clamp_rounds(saved["rounds"])
+    step = saved["step"]
+    key = "exercise_resume_round" if exercise.is_breathing else "exercise_resume_step"
+    lead = turn.say(key, name=exercise.name, round=step + 1, step=step + 1)
+    return speak(turn, exercise, rounds, step, [lead, exercise.posture])
+
+
+def resume_or_choose(turn: Turn) -> Response:
+    """ "Continue" with an unfinished exercise: resume it, or ask which if a strategy waits too."""
+    number_on = turn.progress.last_strategy
+    if number_on is None:
+        return resume_saved(turn)
+    exercise = library(turn).get((unfinished(turn) or {}).get("id"))
+    values = {"exercise": exercise.name, "strategy_name": turn.catalog.strategy(number_on).name}
+    speech = turn.speech(turn.say("exercise_resume_choice", **values))
+    return turn.ask(speech, turn.say("exercise_resume_choice_reprompt", **values), pending=CHOICE)
+
+
+def resume_strategy(turn: Turn) -> Response:
+    from trust_coach.handlers.strategies import read_strategy
+
+    number_on = turn.progress.last_strategy or 1
+    return read_strategy(turn, number_on, intro=turn.say("resume_intro"))
+
+
+def help_text(turn: Turn) -> str:
+    exercise, rounds, _, following = current(turn)
+    if exercise.is_breathing:
+        return turn.say(
+            "exercise_help_breathing", name=exercise.name, done=following, rounds=rounds
+        )
+    return turn.say(
+        "exercise_help_reflection", name=exercise.name, step=following, steps=len(exercise.steps)
+    )
+
+
+def stop(turn: Turn) -> Response:
+    """End kindly; the place stays in the progress for "continue" another time."""
+    return turn.tell(turn.speech(turn.say("exercise_stopped")))
+
+
+def welcome_note(turn: Turn, offers_continue: bool = True) -> str:
+    """A gentle line for the welcome back: an exercise left partway, or days practised.
+
+    `offers_continue` is false when the welcome already says "continue" for a strategy.
+    """
+    saved = unfinished(turn)
+    if saved is not None:
+        key = "exercise_unfinished" if offers_continue else "exercise_unfinished_also"
+        return turn.say(key, name=library(turn).get(saved["id"]).name)
+    if not turn.progress.practice_days:
+        return ""
+    days = practice_days_this_week(turn.progress.practice_days, turn.today())
+    if days == 0:
+        return ""  # never remind anyone of what they did not do
+    if days == 1:
+        return turn.say("exercise_practice_week_one")
+    return turn.say("exercise_practice_week", days=days)
+
+
+def practice_days_this_week(days: list[str], today: str) -> int:
+    """Days practised in the seven days ending today (ISO dates compare as strings)."""
+    from datetime import date, timedelta
+
+    first = (date.fromisoformat(today) - timedelta(days=WEEK_DAYS - 1)).isoformat()
+    return sum(1 for day in days if first <= day <= today)
+
+
+def choose(turn: Turn) -> Response:
+    turn.place = {"area": CHOICE_AREA}
+    speech = turn.speech(turn.say("exercise_choose"))
+    return turn.ask(speech, turn.say("exercise_choose_reprompt"))
+
+
+def start_by_id(turn: Turn, exercise_id: str) -> Response:
+    if not library(turn).known(exercise_id):
+        return choose(turn)
+    return start(turn, library(turn).get(exercise_id))
+
+
+# Starting ----------------------------------------------------------------------------------
+class BreathingHandler(TurnHandler):
+    """A breathing exercise, by pattern name, number of rounds or length; defaults otherwise."""
+
+    intents = ("BreathingIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        exercises = library(turn)
+        heard = slot_value(turn, "pattern")
+        exercise = exercises.find(heard)
+        note = ""
+        if exercise is None or not exercise.is_breathing:
+            exercise = exercises.default_breathing
+            if heard:
+                note = turn.say("exercise_pattern_unknown", name=exercise.name)
+        rounds = exercise.rounds_for(
+            number(slot_value(turn, "rounds")), duration_seconds(slot_value(turn, "length"))
+        )
+        return start(turn, exercise, rounds, note)
+
+
+class ForgivenessHandler(TurnHandler):
+    """The forgiveness reflection; "forgive myself" chooses the variant for oneself."""
+
+    intents = ("ForgivenessIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        chosen = library(turn).find(slot_value(turn, "who"))
+        if chosen is None or chosen.is_breathing:
+            chosen = library(turn).get("forgiveness")
+        return start(turn, chosen)
+
+
+class ExerciseHandler(TurnHandler):
+    """ "An exercise": the one named, or a choice between breathing and forgiveness."""
+
+    intents = ("ExerciseIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        chosen = library(turn).find(slot_value(turn, "exercise"))
+        if chosen is None:
+            return choose(turn)
+        return start(turn, chosen)
+
+
+class ExerciseChoiceHandler(TurnHandler):
+    """After "which exercise?", a bare "forgiveness" is heard as a strategy name: it means
+    the exercise."""
+
+    intents = ("StrategyIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return turn.place.get("area") == CHOICE_AREA and self.chosen(turn) is not None
+
+    @staticmethod
+    def chosen(turn: Turn) -> Exercise | None:
+        return library(turn).find(slot_value(turn, "strategy"))
+
+    def respond(self, turn: Turn) -> Response:
+        exercise = self.chosen(turn)
+        return start(turn, exercise) if exercise else choose(turn)
+
+
+# Mid-exercise controls: these come before the general handlers for the same intents ------
+class InExerciseHandler(TurnHandler):
+    def applies(self, turn: Turn) -> bool:
+        return in_exercise(turn)
+
+
+class ExerciseGoOnHandler(InExerciseHandler):
+    intents = ("ResumeIntent", "AMAZON.NextIntent", "AMAZON.ResumeIntent")
+
+    def respond(self, turn: Turn) -> Response:
+        return go_on(turn)
+
+
+class ExerciseRepeatHandler(TurnHandler):
+    intents = ("AMAZON.RepeatIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return after_exercise(turn)
+
+    def respond(self, turn: Turn) -> Response:
+        return repeat(turn)
+
+
+class ExercisePreviousHandler(InExerciseHandler):
+    intents = ("AMAZON.PreviousIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return previous(turn)
+
+
+class ExerciseStartOverHandler(TurnHandler):
+    intents = ("AMAZON.StartOverIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return after_exercise(turn)
+
+    def respond(self, turn: Turn) -> Response:
+        return start_over(turn)
+
+
+class ExerciseHelpHandler(InExerciseHandler):
+    intents = ("AMAZON.HelpIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        speech = turn.speech(help_text(turn))
+        return turn.ask(speech, turn.say("exercise_help_reprompt"), pending=CONTINUE)
+
+
+class ExerciseStopHandler(InExerciseHandler):
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
+
+    def respond(self, turn: Turn) -> Response:
+        return stop(turn)
+
+
+class ExerciseFallbackHandler(InExerciseHandler):
+    """Mid-reflection people may think aloud: that is not an error, so no "sorry"."""
+
+    intents = ("AMAZON.FallbackIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        speech = turn.speech(turn.say("exercise_fallback"))
+        return turn.ask(speech, turn.say("exercise_fallback_reprompt"), pending=CONTINUE)
+
+
+class PauseHandler(TurnHandler):
+    """ "Pause" holds the exercise where it is; elsewhere it just gives the user time."""
+
+    intents = ("AMAZON.PauseIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        if in_exercise(turn):
+            speech = turn.speech(turn.say("exercise_paused"))
+            return turn.ask(speech, turn.say("exercise_paused_reprompt"), pending=CONTINUE)
+        speech = turn.speech(turn.say("exercise_pause_idle"))
+        return turn.ask(speech, turn.say("exercise_pause_idle_reprompt"))
+
+
+class ResumePlaybackHandler(TurnHandler):
+    """Alexa's own "resume", outside an exercise: the same as "continue"."""
+
+    intents = ("AMAZON.ResumeIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        from trust_coach.handlers.resume import resume
+
+        return resume(turn)
+
+
+def _go_on_if_still_there(turn: Turn) -> Response:
+    if in_exercise(turn):
+        return go_on(turn)
+    from trust_coach.handlers.navigation import home
+
+    return home(turn)
+
+
+register("exercise", start_by_id)
+register(CONTINUE, lambda turn, _: _go_on_if_still_there(turn), lambda turn, _: stop(turn))
+register(CHOICE, lambda turn, _: resume_saved(turn), lambda turn, _: resume_strategy(turn))
