@@ -6,6 +6,7 @@ it first); the test fails, rather than skips, without them.
 """
 
 import array
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -92,3 +93,63 @@ def test_the_install_script_is_quiet_when_everything_is_there():
     done = subprocess.run([str(script)], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
+
+
+# The listening timer ----------------------------------------------------------------------
+# espeak-ng plays only the first of several <break>s in a row, while Alexa plays them all (a
+# long silence is a run of 10 s breaks), so a turn is rendered piece by piece: words by
+# espeak-ng, each break as sox silence, the soundbank chime as a sox tone; sox joins them.
+_PIECE = re.compile(r'<break time="(\d+)ms"/>|<audio src="[^"]+"/>|([^<]+)|<[^>]+>')
+
+
+def render_pieces(ssml: str, folder: Path) -> Path:
+    parts: list[str] = []
+    for index, match in enumerate(_PIECE.finditer(ssml)):
+        millis, text = match.groups()
+        part = folder / f"{index:04d}.wav"
+        base = [tool("sox"), "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(part)]
+        if millis is not None:
+            subprocess.run([*base, "trim", "0", str(int(millis) / 1000)], check=True)
+        elif match.group(0).startswith("<audio"):
+            subprocess.run([*base, "synth", "1.5", "sine", "880", "vol", "0.5"], check=True)
+        elif text and text.strip():
+            spoken = folder / f"{index:04d}-espeak.wav"
+            render(f"<speak>{text.strip()}</speak>", spoken)
+            subprocess.run(
+                [tool("sox"), str(spoken), "-r", str(RATE), "-c", "1", "-b", "16", str(part)],
+                check=True,
+            )
+        else:
+            continue
+        parts.append(str(part))
+    joined = folder / "joined.wav"
+    subprocess.run([tool("sox"), *parts, str(joined)], check=True, timeout=120)
+    return joined
+
+
+def longest_quiet(audio: array.array) -> float:
+    """The longest stretch of silence in the audio, in seconds."""
+    loud = max(abs(v) for v in audio) * 0.05
+    longest = run = 0
+    for index in range(0, len(audio) - WINDOW, WINDOW):
+        if max(abs(v) for v in audio[index : index + WINDOW]) < loud:
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return longest / 100
+
+
+@pytest.mark.parametrize("minutes", [1, 2, 3])
+def test_a_listening_turn_rendered_and_measured_lasts_the_chosen_minutes(minutes, tmp_path, device):
+    device.launch()
+    device.intent("ListeningIntent", minutes=str(minutes))
+    device.intent("AMAZON.NextIntent")  # the first speaker's turn
+    ssml = device.ssml
+    timer = LIBRARY.get("listening")
+    turn = ssml[ssml.index(timer.steps[1].text) : ssml.index(timer.end_text)]
+    audio = samples(render_pieces(turn, tmp_path))
+    onsets = cue_onsets(audio)
+    assert len(onsets) == 2, onsets  # the opening words, then the chime after the silence
+    assert abs(longest_quiet(audio) - 60 * minutes) <= 1.0
+    assert abs(len(audio) / RATE - onsets[1] - 1.5) <= 0.1  # the chime closes the turn

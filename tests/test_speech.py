@@ -42,3 +42,14 @@ def test_open_session_needs_a_reprompt_and_size_is_bounded():
     assert "session stays open without a reprompt" in check_response(open_without_reprompt)
     huge = {"response": {"shouldEndSession": True}, "sessionAttributes": {"x": "y" * 30000}}
     assert any("bytes" in p for p in check_response(huge))
+
+
+def test_one_response_holds_at_most_240_seconds_of_silence():
+    assert check_ssml(Speech().pause(240).ssml()) == []
+    assert any("240 s" in p for p in check_ssml(Speech().pause(241).ssml()))
+
+
+def test_a_soundbank_sound_is_an_audio_tag():
+    body = Speech().audio("soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01").body
+    assert body == '<audio src="soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01"/>'
+    assert check_ssml(f"<speak>{body}</speak>") == []

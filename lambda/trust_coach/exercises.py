@@ -1,8 +1,9 @@
 """Guided exercises as timed speech: content -> segments -> response-sized chunks of SSML.
 
 An exercise is data (`content/<locale>/exercises.json`). A breathing exercise is a pattern of
-phases repeated for some rounds; a reflection is a list of steps, each followed by silence.
-Both become the same thing here: a list of `Segment`s, each a piece of SSML with a nominal
+phases repeated for some rounds; a reflection is a list of steps, each followed by silence; a
+timer is a reflection whose timed steps are a speaker's turn of the chosen length, ended by a
+chime. All become the same thing here: a list of `Segment`s, each a piece of SSML with a nominal
 length and a flag saying whether the user must say "next" after it. The conversation code
 (`handlers/exercises.py`) only ever asks for "the chunk starting at segment N".
 """
@@ -22,11 +23,21 @@ from trust_coach.speech import Speech
 SECONDS_PER_WORD = 0.4
 # Timed guidance in one response; a longer exercise continues on the next turn.
 MAX_GUIDED_SECONDS_PER_RESPONSE = 90.0
+# A timer's turn belongs in one response: while Alexa plays silence her microphone is closed,
+# so nobody's words are taken for a command. 210 s leaves room for the words around a
+# three-minute turn inside the 240 s Alexa plays of audio in one response; a longer turn
+# continues on the next response.
+MAX_TIMED_SECONDS_PER_RESPONSE = 210.0
+# A turn's silence is cut into slices so a response can end, and a pause resume, between them.
+SILENCE_SLICE_SECONDS = 10.0
 # Silence after the intro, before the first cue, to let the listener settle.
 SETTLE_SECONDS = 1.5
+# The soundbank chime that ends a turn lasts about a second and a half.
+END_CUE_SECONDS = 2.0
 
 BREATHING = "breathing"
 REFLECTION = "reflection"
+TIMER = "timer"
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class Step:
     silence: float
     wait: bool = True
     prompt: str | None = None
+    timed: bool = False  # a speaker's turn: the chosen length of silence, then the end cue
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class Segment:
     seconds: float  # nominal length: speech (estimated) plus silence
     wait: bool  # the user says "next" before the following segment
     prompt: str | None = None  # said after a waiting segment instead of the usual prompt
+    step: int = 0  # the step (or round) this segment belongs to
+    timed: bool = False  # a slice of a speaker's turn
 
 
 @dataclass(frozen=True)
@@ -71,24 +85,48 @@ class Exercise:
     rounds_min: int = 1
     rounds_max: int = 1
     steps: tuple[Step, ...] = ()
+    end_audio: str = ""
+    end_text: str = ""
 
     @property
     def is_breathing(self) -> bool:
         return self.kind == BREATHING
 
     @property
+    def is_timer(self) -> bool:
+        return self.kind == TIMER
+
+    @property
+    def budget(self) -> float:
+        """Seconds of guided time one response may carry."""
+        return MAX_TIMED_SECONDS_PER_RESPONSE if self.is_timer else MAX_GUIDED_SECONDS_PER_RESPONSE
+
+    @property
     def round_seconds(self) -> float:
         return sum(p.seconds for p in self.phases)
 
     def clamp_rounds(self, rounds: int | None) -> int:
+        """The exercise's one option: rounds of breathing, or a timer's seconds per turn."""
+        if self.is_timer:
+            return self.rounds_default if rounds is None else self._clamp(rounds)
         if not self.is_breathing:
             return len(self.steps)
         if rounds is None:
             return self.rounds_default
-        return max(self.rounds_min, min(self.rounds_max, rounds))
+        return self._clamp(rounds)
+
+    def _clamp(self, value: int) -> int:
+        return max(self.rounds_min, min(self.rounds_max, value))
 
     def rounds_for(self, rounds: int | None = None, seconds: float | None = None) -> int:
-        """Rounds from what the user asked: a count, a length, or neither (the default)."""
+        """Rounds from what the user asked: a count, a length, or neither (the default).
+
+        For a timer both mean the turn: a count is minutes, and a length is rounded to them.
+        """
+        if self.is_timer:
+            if rounds is None and seconds is not None:
+                rounds = max(1, int(seconds / 60 + 0.5))  # half a minute rounds up
+            return self.clamp_rounds(None if rounds is None else rounds * 60)
         if rounds is None and seconds is not None and self.is_breathing:
             rounds = max(1, round(seconds / self.round_seconds))
         return self.clamp_rounds(rounds)
@@ -97,18 +135,54 @@ class Exercise:
         if self.is_breathing:
             one_round = round_speech(self).body
             return [
-                Segment(one_round, self.round_seconds, wait=False)
-                for _ in range(self.clamp_rounds(rounds))
+                Segment(one_round, self.round_seconds, wait=False, step=index)
+                for index in range(self.clamp_rounds(rounds))
             ]
-        return [
-            Segment(
-                Speech().say(step.text).pause(step.silence).body,
-                spoken_seconds(step.text) + step.silence,
-                wait=step.wait,
-                prompt=step.prompt,
+        segments: list[Segment] = []
+        for index, step in enumerate(self.steps):
+            if step.timed:
+                segments += self.turn_segments(index, step, self.clamp_rounds(rounds))
+                continue
+            segments.append(
+                Segment(
+                    Speech().say(step.text).pause(step.silence).body,
+                    spoken_seconds(step.text) + step.silence,
+                    wait=step.wait,
+                    prompt=step.prompt,
+                    step=index,
+                )
             )
-            for step in self.steps
+        return segments
+
+    def turn_segments(self, index: int, step: Step, seconds: int) -> list[Segment]:
+        """A speaker's turn: the words that start it, silence in slices, then the end cue."""
+        start = Speech().say(step.text).pause(step.silence)
+        segments = [
+            Segment(start.body, spoken_seconds(step.text) + step.silence, False, None, index)
         ]
+        left = float(seconds)
+        while left > 0:
+            piece = min(SILENCE_SLICE_SECONDS, left)
+            segments.append(Segment(Speech().pause(piece).body, piece, False, None, index, True))
+            left -= piece
+        cue = Speech().audio(self.end_audio).say(self.end_text)
+        segments.append(
+            Segment(cue.body, END_CUE_SECONDS + spoken_seconds(self.end_text), step.wait,
+                    step.prompt, index)
+        )  # fmt: skip
+        return segments
+
+    def step_starts(self, rounds: int | None = None) -> list[int]:
+        """The first segment of each step."""
+        starts: dict[int, int] = {}
+        for position, segment in enumerate(self.segments(rounds)):
+            starts.setdefault(segment.step, position)
+        return [starts[step] for step in sorted(starts)]
+
+    def turn_starts(self, rounds: int | None = None) -> list[int]:
+        """The first segment of each speaker's turn."""
+        starts = self.step_starts(rounds)
+        return [starts[index] for index, step in enumerate(self.steps) if step.timed]
 
     def length_seconds(self, rounds: int | None = None) -> float:
         return sum(segment.seconds for segment in self.segments(rounds))
@@ -132,13 +206,15 @@ def round_speech(exercise: Exercise) -> Speech:
     return speech
 
 
-def chunk_end(segments: list[Segment], start: int) -> int:
+def chunk_end(
+    segments: list[Segment], start: int, budget: float = MAX_GUIDED_SECONDS_PER_RESPONSE
+) -> int:
     """Where the response that begins at `start` stops: after a segment that waits for the
     user, or before the guided time would pass the per-response budget."""
     end, total = start, 0.0
     while end < len(segments):
         segment = segments[end]
-        if end > start and total + segment.seconds > MAX_GUIDED_SECONDS_PER_RESPONSE:
+        if end > start and total + segment.seconds > budget:
             break
         total += segment.seconds
         end += 1
@@ -195,7 +271,8 @@ def library_for(catalog: Catalog) -> Library:
 
 
 def _exercise(raw: dict[str, Any]) -> Exercise:
-    rounds = raw.get("rounds", {})
+    rounds = raw.get("rounds") or raw.get("turn") or {}
+    cue = raw.get("end_cue", {})
     return Exercise(
         id=raw["id"],
         kind=raw["kind"],
@@ -213,9 +290,17 @@ def _exercise(raw: dict[str, Any]) -> Exercise:
         rounds_min=rounds.get("min", 1),
         rounds_max=rounds.get("max", 1),
         steps=tuple(
-            Step(s["text"], float(s["silence"]), s.get("wait", True), s.get("prompt"))
+            Step(
+                s["text"],
+                float(s["silence"]),
+                s.get("wait", True),
+                s.get("prompt"),
+                s.get("timed", False),
+            )
             for s in raw.get("steps", [])
         ),
+        end_audio=cue.get("audio", ""),
+        end_text=cue.get("text", ""),
     )
 
 

@@ -11,6 +11,9 @@ from xml.sax.saxutils import escape
 MAX_SPEECH_CHARS = 8000
 MAX_BREAK_SECONDS = 10.0
 MAX_AUDIO_TAGS = 5
+# Alexa plays at most 240 s of audio in one response; silence is held to the same bound here,
+# so a response of breaks and a chime never runs past what one response may play.
+MAX_AUDIO_SECONDS = 240.0
 MAX_RESPONSE_BYTES = 24 * 1024
 SUPPORTED_TAGS = frozenset(
     {
@@ -52,6 +55,12 @@ class Speech:
 
     def emphasis(self, text: str, level: str = "moderate") -> Speech:
         self.parts.append(f'<emphasis level="{level}">{ssml_escape(text)}</emphasis>')
+        return self
+
+    def audio(self, src: str) -> Speech:
+        """A short sound, e.g. from Alexa's soundbank (at most 5 per response)."""
+        if src:
+            self.parts.append(f'<audio src="{ssml_escape(src)}"/>')
         return self
 
     def phone(self, number: str) -> Speech:
@@ -100,6 +109,7 @@ def check_ssml(ssml: str) -> list[str]:
     if root.tag != "speak":
         problems.append("SSML does not start with <speak>")
     audio = 0
+    silence = 0.0
     for element in root.iter():
         tag = element.tag.replace("{urn:amazon}", "amazon:")
         if tag not in SUPPORTED_TAGS:
@@ -112,8 +122,12 @@ def check_ssml(ssml: str) -> list[str]:
                 problems.append(f"break time {element.attrib['time']!r} is not valid")
             elif seconds > MAX_BREAK_SECONDS:
                 problems.append(f"break of {seconds} s is over {MAX_BREAK_SECONDS} s")
+            else:
+                silence += seconds
     if audio > MAX_AUDIO_TAGS:
         problems.append(f"{audio} audio tags, over {MAX_AUDIO_TAGS}")
+    if silence > MAX_AUDIO_SECONDS:
+        problems.append(f"{silence:g} s of silence, over {MAX_AUDIO_SECONDS:g} s in one response")
     return problems
 
 

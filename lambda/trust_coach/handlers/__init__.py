@@ -25,6 +25,7 @@ from trust_coach.handlers.exercises import (
 )
 from trust_coach.handlers.followups import NoHandler, YesHandler
 from trust_coach.handlers.launch import LaunchHandler
+from trust_coach.handlers.listening import InstructionsHandler, ListeningHandler, SwitchRolesHandler
 from trust_coach.handlers.navigation import (
     FallbackHandler,
     HelpHandler,
@@ -67,6 +68,9 @@ def request_handlers() -> list[AbstractRequestHandler]:
         ForgivenessHandler(),
         ExerciseHandler(),
         ExerciseChoiceHandler(),
+        ListeningHandler(),
+        SwitchRolesHandler(),
+        InstructionsHandler(),
         PauseHandler(),
         ResumePlaybackHandler(),
         StopHandler(),

@@ -19,6 +19,7 @@ from trust_coach.exercises import (
     duration_seconds,
     library_for,
     number,
+    spoken_seconds,
 )
 from trust_coach.handlers.base import TurnHandler, slot_value
 from trust_coach.handlers.followups import register
@@ -77,6 +78,8 @@ def start(turn: Turn, exercise: Exercise, rounds: int | None = None, note: str =
 def plan(turn: Turn, exercise: Exercise, rounds: int) -> str:
     """What will happen, said before the first breath: how many rounds or steps, how long."""
     length = length_words(turn, exercise.length_seconds(rounds))
+    if exercise.is_timer:
+        return turn.say("exercise_plan_timer", turn=turn_words(turn, rounds), length=length)
     if not exercise.is_breathing:
         return turn.say("exercise_plan_steps", steps=len(exercise.steps), length=length)
     if rounds == 1:
@@ -93,19 +96,36 @@ def length_words(turn: Turn, seconds: float) -> str:
     return turn.say("exercise_length_minutes", minutes=minutes)
 
 
+def turn_words(turn: Turn, seconds: float) -> str:
+    """A speaker's turn, said plainly: "one minute", "2 minutes", "30 seconds"."""
+    if seconds < 60:
+        return turn.say("exercise_turn_seconds", seconds=int(seconds))
+    if round(seconds / 60) == 1:
+        return turn.say("exercise_turn_one_minute")
+    return turn.say("exercise_turn_minutes", minutes=round(seconds / 60))
+
+
 def speak(
     turn: Turn, exercise: Exercise, rounds: int, begin: int, lead: list[str] | None = None
 ) -> Response:
     """Say the chunk of the exercise that starts at segment `begin`, then ask to go on."""
     segments = exercise.segments(rounds)
     begin = max(0, min(begin, len(segments) - 1))
-    end = chunk_end(segments, begin)
-    speech = turn.speech(*(lead or []))
+    end = chunk_end(segments, begin, exercise.budget)
+    lead = list(lead or [])
+    if segments[begin].timed and not lead:  # back into a turn partway: say how long is left
+        left = sum(
+            s.seconds for s in segments[begin:] if s.timed and s.step == segments[begin].step
+        )
+        lead = [turn.say("exercise_timer_resumed", left=turn_words(turn, round(left)))]
+    speech = turn.speech(*lead)
     if speech:
         speech.pause(SETTLE_SECONDS)
     for segment in segments[begin:end]:
         speech.raw(segment.ssml)
     place = {"area": EXERCISE_AREA, "id": exercise.id, "rounds": rounds, "at": begin, "next": end}
+    # When this chunk starts playing, to tell later which part an interruption cut into.
+    place["spoken_at"] = turn.now.timestamp() + spoken_seconds(" ".join(lead)) + SETTLE_SECONDS
     if end >= len(segments):
         turn.place = {**place, "done": True}
         finish(turn, exercise)
@@ -118,6 +138,9 @@ def speak(
     if last.wait:
         speech.say(last.prompt or turn.say("exercise_step_prompt"))
         return turn.ask(speech, turn.say("exercise_step_reprompt"), pending=CONTINUE)
+    if exercise.is_timer:  # a turn longer than one response: the clock goes on when asked
+        speech.say(turn.say("exercise_timer_more"))
+        return turn.ask(speech, turn.say("exercise_timer_more_reprompt"), pending=CONTINUE)
     speech.say(turn.say("exercise_round_done", round=end))
     return turn.ask(speech, turn.say("exercise_round_done_reprompt"), pending=CONTINUE)
 
@@ -144,6 +167,26 @@ def current(turn: Turn) -> tuple[Exercise, int, int, int]:
     place = turn.place
     exercise = library(turn).get(place["id"])
     return exercise, int(place["rounds"]), int(place["at"]), int(place["next"])
+
+
+def hold(turn: Turn) -> None:
+    """After an interruption mid-turn, go on later from the slice of silence it cut into.
+
+    Only a timer's turn is held this way: the request's time, less when its chunk started
+    playing, says how far the turn had got. Elsewhere "continue" goes on after the chunk.
+    """
+    exercise, rounds, begin, following = current(turn)
+    started = turn.place.get("spoken_at")
+    if not exercise.is_timer or not isinstance(started, int | float):
+        return
+    segments = exercise.segments(rounds)
+    elapsed = turn.now.timestamp() - started
+    for position in range(begin, min(following, len(segments))):
+        elapsed -= segments[position].seconds
+        if elapsed < 0:
+            if segments[position].timed:
+                turn.place = {**turn.place, "next": position}
+            return
 
 
 def go_on(turn: Turn) -> Response:
@@ -176,6 +219,11 @@ def resume_saved(turn: Turn) -> Response:
     exercise = library(turn).get(saved.get("id"))
     rounds = exercise.clamp_rounds(saved["rounds"])
     step = saved["step"]
+    if exercise.is_timer:  # a turn cut off in an earlier session starts again
+        segments = exercise.segments(rounds)
+        step = exercise.step_starts(rounds)[segments[min(step, len(segments) - 1)].step]
+        lead = turn.say("exercise_resume_timer", name=exercise.name)
+        return speak(turn, exercise, rounds, step, [lead])
     key = "exercise_resume_round" if exercise.is_breathing else "exercise_resume_step"
     lead = turn.say(key, name=exercise.name, round=step + 1, step=step + 1)
     return speak(turn, exercise, rounds, step, [lead, exercise.posture])
@@ -201,6 +249,8 @@ def resume_strategy(turn: Turn) -> Response:
 
 def help_text(turn: Turn) -> str:
     exercise, rounds, _, following = current(turn)
+    if exercise.is_timer:
+        return turn.say("exercise_help_timer", name=exercise.name)
     if exercise.is_breathing:
         return turn.say(
             "exercise_help_breathing", name=exercise.name, done=following, rounds=rounds
@@ -389,6 +439,7 @@ class PauseHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         if in_exercise(turn):
+            hold(turn)
             speech = turn.speech(turn.say("exercise_paused"))
             return turn.ask(speech, turn.say("exercise_paused_reprompt"), pending=CONTINUE)
         speech = turn.speech(turn.say("exercise_pause_idle"))
