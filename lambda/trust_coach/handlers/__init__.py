@@ -37,6 +37,7 @@ from trust_coach.handlers.navigation import (
     UnknownRequestHandler,
 )
 from trust_coach.handlers.privacy import ForgetProgressHandler, SkillEventHandler
+from trust_coach.handlers.promises import PromiseIntentHandler, PromiseNotCaughtHandler
 from trust_coach.handlers.resume import ResumeHandler
 from trust_coach.handlers.safety import SafetyHandler
 from trust_coach.handlers.strategies import (
@@ -71,6 +72,8 @@ def request_handlers() -> list[AbstractRequestHandler]:
         ListeningHandler(),
         SwitchRolesHandler(),
         InstructionsHandler(),
+        PromiseIntentHandler(),
+        PromiseNotCaughtHandler(),
         PauseHandler(),
         ResumePlaybackHandler(),
         StopHandler(),

@@ -6,6 +6,7 @@ from ask_sdk_model import Response
 
 from trust_coach.handlers.base import TurnHandler
 from trust_coach.handlers.exercises import unfinished, welcome_note
+from trust_coach.handlers.promises import follow_up
 from trust_coach.turn import Turn
 
 SHORT_PAUSE = 0.5
@@ -22,6 +23,10 @@ def welcome(turn: Turn) -> Response:
         speech = turn.speech(turn.catalog.prompt("welcome_first", salt))
         speech.pause(SHORT_PAUSE).say(turn.catalog.prompt("welcome_first_offer", salt))
         return turn.ask(speech, turn.catalog.prompt("welcome_first_reprompt", salt))
+    # A promise made a few days ago is asked about first, once.
+    asked = follow_up(turn, turn.catalog.prompt("welcome_back_plain", salt))
+    if asked is not None:
+        return asked
     if progress.last_strategy:
         name = turn.catalog.strategy(progress.last_strategy).name
         speech = turn.speech(turn.catalog.prompt("welcome_back", salt, strategy_name=name))
