@@ -246,6 +246,11 @@ class Library:
     def __init__(self, data: dict[str, Any]) -> None:
         self.exercises = [_exercise(raw) for raw in data["exercises"]]
         self.default_breathing = self.get(data["default_breathing"])
+        # Strategy id -> the exercise offered for it ("promise" is the small promise).
+        self.for_strategy: dict[str, str] = dict(data.get("for_strategy", {}))
+        promise = data.get("promise", {})
+        self.promise_name: str = promise.get("name", "")
+        self.promise_seconds: float = float(promise.get("seconds", 60))
         self._by_word: dict[str, Exercise] = {}
         for exercise in self.exercises:
             for word in (exercise.id, exercise.name, *exercise.synonyms):

@@ -22,6 +22,7 @@ from trust_coach.exercises import (
     spoken_seconds,
 )
 from trust_coach.handlers.base import TurnHandler, slot_value
+from trust_coach.handlers.choosing import chosen_by_word, exercise_request, start_chosen
 from trust_coach.handlers.followups import register
 from trust_coach.turn import Turn
 
@@ -338,20 +339,20 @@ class ForgivenessHandler(TurnHandler):
 
 
 class ExerciseHandler(TurnHandler):
-    """ "An exercise": the one named, or a choice between breathing and forgiveness."""
+    """ "An exercise": the one named, else one for an area or strategy (see `choosing`)."""
 
     intents = ("ExerciseIntent",)
 
     def respond(self, turn: Turn) -> Response:
         chosen = library(turn).find(slot_value(turn, "exercise"))
         if chosen is None:
-            return choose(turn)
+            return exercise_request(turn)
         return start(turn, chosen)
 
 
 class ExerciseChoiceHandler(TurnHandler):
-    """After "which exercise?", a bare "forgiveness" is heard as a strategy name: it means
-    the exercise."""
+    """After "which exercise?", a bare "forgiveness" or "communication" is heard as a
+    strategy name: it means that strategy's exercise."""
 
     intents = ("StrategyIntent",)
 
@@ -359,12 +360,12 @@ class ExerciseChoiceHandler(TurnHandler):
         return turn.place.get("area") == CHOICE_AREA and self.chosen(turn) is not None
 
     @staticmethod
-    def chosen(turn: Turn) -> Exercise | None:
-        return library(turn).find(slot_value(turn, "strategy"))
+    def chosen(turn: Turn) -> str | None:
+        return chosen_by_word(turn, slot_value(turn, "strategy"))
 
     def respond(self, turn: Turn) -> Response:
-        exercise = self.chosen(turn)
-        return start(turn, exercise) if exercise else choose(turn)
+        ident = self.chosen(turn)
+        return start_chosen(turn, ident) if ident else choose(turn)
 
 
 # Mid-exercise controls: these come before the general handlers for the same intents ------

@@ -33,6 +33,12 @@ def read_strategy(turn: Turn, number: int, intro: str = "") -> Response:
     turn.progress.hear_strategy(number, turn.now.timestamp())
     turn.place = {"area": STRATEGY_AREA, "number": number, "part": "summary"}
     speech = turn.speech(intro, strategy.summary)
+    offered = _exercise_offered(turn, number)
+    if offered is not None:  # name the strategy's exercise; "exercise" then starts it
+        _, name, _ = offered
+        speech.pause(SHORT_PAUSE).say(turn.say("strategy_follow_up_exercise", exercise=name))
+        reprompt = turn.say("strategy_follow_up_exercise_reprompt")
+        return turn.ask(speech, reprompt, pending="more")
     speech.pause(SHORT_PAUSE).say(turn.say("strategy_follow_up"))
     return turn.ask(speech, turn.say("strategy_follow_up_reprompt"), pending="more")
 
@@ -58,8 +64,25 @@ def try_today(turn: Turn) -> Response:
     turn.progress.hear_strategy(number, turn.now.timestamp())
     turn.place = {"area": STRATEGY_AREA, "number": number, "part": "action"}
     speech = turn.speech(turn.say("action_intro"), strategy.action)
+    offered = _exercise_offered(turn, number)
+    if offered is not None:  # offer the strategy's exercise; "next" still goes on
+        ident, name, length = offered
+        follow_up = turn.say("action_follow_up_exercise", exercise=name, length=length)
+        reprompt = turn.say("action_follow_up_exercise_reprompt", exercise=name)
+        speech.pause(SHORT_PAUSE).say(follow_up)
+        return turn.ask(speech, reprompt, pending=f"exercise_offer:{ident}")
     speech.pause(SHORT_PAUSE).say(turn.say("action_follow_up"))
     return turn.ask(speech, turn.say("action_follow_up_reprompt"), pending="next")
+
+
+def _exercise_offered(turn: Turn, number: int) -> tuple[str, str, str] | None:
+    """The strategy's exercise as (id, name, length in words), if it has one."""
+    from trust_coach.handlers import choosing  # imported here: choosing imports followups
+
+    ident = choosing.exercise_for(turn, number)
+    if ident is None:
+        return None
+    return (ident, *choosing.name_and_length(turn, ident))
 
 
 def next_strategy(turn: Turn) -> Response:
