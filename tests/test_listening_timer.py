@@ -144,7 +144,15 @@ def test_pause_before_the_turn_starts_then_continue_gives_the_whole_turn(device)
     into_first_turn(device)
     device.intent("AMAZON.PauseIntent")  # at once: the turn had not begun
     device.intent("ResumeIntent")
-    assert REFLECT in said(device) or turn_seconds(device.ssml, "left.") >= 110
+    assert turn_seconds(device.ssml, FIRST_TURN) == pytest.approx(120, abs=0.01)
+
+
+def test_pause_after_the_chime_goes_on_to_reflecting_back(device):
+    into_first_turn(device)
+    device.clock = START + timedelta(minutes=3)  # the turn and its chime have played
+    device.intent("AMAZON.PauseIntent")
+    device.intent("ResumeIntent")
+    assert REFLECT in said(device) and "<audio" not in device.ssml
 
 
 def test_repeat_the_instructions_mid_turn_then_continue_where_you_were(device):
@@ -166,15 +174,40 @@ def test_repeat_the_instructions_before_starting_and_after_the_end(device):
     assert FIRST_TURN in said(device)
 
 
+def test_the_instructions_after_the_close_offer_the_timer_again(device, store):
+    device.launch()
+    listening(device, minutes="1")
+    for intent in ("AMAZON.NextIntent", "AMAZON.NextIntent", "SwitchRolesIntent"):
+        device.intent(intent)
+    device.intent("AMAZON.NextIntent")
+    assert TIMER.close in said(device)
+    device.intent("InstructionsIntent")
+    assert TIMER.steps[0].text in said(device) and said(device).endswith("again?")
+    device.intent("AMAZON.YesIntent")
+    assert "2 minutes to talk" in said(device)  # a new run, at the default length
+    assert stored(store, device).exercises_done == {"listening": 1}
+
+
 def test_switch_mid_turn_goes_to_the_other_speaker_and_wraps_round(device):
     into_first_turn(device)
     device.clock = START + timedelta(seconds=30)
     device.intent("SwitchRolesIntent")
-    assert "swap" in said(device).lower()
+    assert said(device).startswith(SECOND_TURN)  # its own words say the roles swap
+    assert said(device).lower().count("swap") == 1
     assert turn_seconds(device.ssml, SECOND_TURN) == pytest.approx(120, abs=0.01)
     device.intent("AMAZON.NextIntent")  # the second reflection, and the close
     device.intent("SwitchRolesIntent")  # another round: the first speaker again
+    assert "first speaker" in said(device)
     assert turn_seconds(device.ssml, FIRST_TURN) == pytest.approx(120, abs=0.01)
+
+
+def test_the_instructions_the_moment_a_turn_begins_then_continue_give_the_whole_turn(device):
+    into_first_turn(device)
+    device.intent("AMAZON.NextIntent")
+    device.intent("SwitchRolesIntent")
+    device.intent("InstructionsIntent")  # at once: the second turn had not begun
+    device.intent("ResumeIntent")
+    assert turn_seconds(device.ssml, SECOND_TURN) == pytest.approx(120, abs=0.01)
 
 
 def test_switch_before_anyone_speaks_starts_the_first_turn(device):

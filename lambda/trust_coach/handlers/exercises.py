@@ -182,10 +182,12 @@ def hold(turn: Turn) -> None:
         return
     segments = exercise.segments(rounds)
     elapsed = turn.now.timestamp() - started
+    turn_starts = exercise.turn_starts(rounds)
     for position in range(begin, min(following, len(segments))):
         elapsed -= segments[position].seconds
         if elapsed < 0:
-            if segments[position].timed:
+            # Cut into the turn's silence, or before it began: go on with the rest of it.
+            if segments[position].timed or position in turn_starts:
                 turn.place = {**turn.place, "next": position}
             return
 

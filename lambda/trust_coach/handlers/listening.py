@@ -14,7 +14,6 @@ from trust_coach.handlers.exercises import (
     after_exercise,
     current,
     hold,
-    in_exercise,
     library,
     repeat,
     speak,
@@ -36,13 +35,12 @@ def in_timer(turn: Turn) -> bool:
 
 def switch(turn: Turn) -> Response:
     """The next speaker's turn; after the last one, the first speaker's again."""
-    if in_exercise(turn):
-        hold(turn)
     exercise, rounds, begin, _ = current(turn)
     turns = exercise.turn_starts(rounds)
     upcoming = [position for position in turns if position > begin]
-    target = upcoming[0] if upcoming else turns[0]
-    return speak(turn, exercise, rounds, target, [turn.say("exercise_timer_switch")])
+    if upcoming:  # the next turn's own words say who speaks now
+        return speak(turn, exercise, rounds, upcoming[0])
+    return speak(turn, exercise, rounds, turns[0], [turn.say("exercise_timer_switch_back")])
 
 
 def instructions(turn: Turn) -> Response:
