@@ -15,6 +15,7 @@ from trust_coach.device import Device
 from trust_coach.nlu import Understanding
 from trust_coach.observability import Observability
 from trust_coach.speech import readable
+from trust_coach.state import Progress
 from trust_coach.store.base import user_key
 
 START = datetime(2026, 3, 2, 18, tzinfo=UTC)  # a Monday evening
@@ -83,6 +84,18 @@ def test_no_to_the_confirmation_asks_again_and_keeps_nothing(device, store):
     promise(device, "call you at lunch")
     device.intent("AMAZON.YesIntent")
     assert [p.text for p in promises.promises(stored(store, device))] == ["call you at lunch"]
+
+
+@pytest.mark.parametrize("ending", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
+def test_stop_before_a_yes_keeps_nothing_and_help_keeps_the_question(device, store, ending):
+    device.launch()
+    promise(device)
+    device.intent("AMAZON.HelpIntent")
+    assert "not a substitute" in said(device) and device.session_open
+    promise(device, PROMISE)
+    device.intent(ending)
+    assert not device.session_open
+    assert stored(store, device).extra.get("promises") in (None, [])
 
 
 @pytest.mark.parametrize("empty", [None, "", "   ", " . "])
@@ -253,3 +266,36 @@ def test_the_console_hears_promises(typed, slot):
     assert match.intent == "PromiseIntent"
     heard = match.slots.get("promise", {}).get("value")
     assert (promises.clean(heard) or None) == slot
+
+
+# Which promise is due ---------------------------------------------------------------------
+def _with(*records: tuple[str, str, bool]):
+    progress = Progress()
+    progress.extra["promises"] = [{"text": t, "made": d, "asked": a} for t, d, a in records]
+    return progress
+
+
+@pytest.mark.parametrize(
+    ("records", "today", "expected"),
+    [
+        ((("a", "2026-03-01", False),), "2026-03-01", None),  # made today
+        ((("a", "2026-03-01", False),), "2026-03-02", "a"),  # one day later
+        ((("a", "2026-03-01", False),), "2026-03-08", "a"),  # seven days later
+        ((("a", "2026-03-01", False),), "2026-03-09", None),  # too long ago
+        ((("a", "2026-03-01", True),), "2026-03-03", None),  # asked once already
+        ((("a", "2026-03-01", False), ("b", "2026-03-04", False)), "2026-03-04", "a"),
+        ((("a", "2026-03-01", False), ("b", "2026-03-03", False)), "2026-03-04", "b"),
+        ((("a", "2026-03-01", True), ("b", "2026-03-04", False)), "2026-03-04", None),
+    ],
+)
+def test_the_newest_unasked_promise_from_one_to_seven_days_ago_is_due(records, today, expected):
+    found = promises.due(_with(*records), today)
+    assert (found.text if found else None) == expected
+
+
+def test_an_empty_promise_is_refused_and_a_joining_word_is_dropped():
+    with pytest.raises(ValueError):
+        promises.make(Progress(), " . ", "2026-03-01")
+    assert promises.clean("to  call you.") == "call you"
+    assert promises.clean("that I will cook") == "I will cook"
+    assert promises.clean(None) == ""

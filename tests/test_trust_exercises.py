@@ -86,19 +86,52 @@ def test_grounding_flows_through_the_senses_in_one_turn_and_suggests_a_counselor
     assert stored(store, device).exercises_done == {"grounding": 1}
 
 
-def test_a_reflection_can_be_paused_stopped_and_resumed_in_a_new_session(device, store):
-    underneath = LIBRARY.get("underneath")
+@pytest.mark.parametrize("ident", ["underneath", "expectations"])
+def test_a_reflection_can_be_paused_stopped_and_resumed_in_a_new_session(device, store, ident):
+    exercise = LIBRARY.get(ident)
     device.launch()
-    exercise_slot(device, "underneath", "what's underneath")
+    exercise_slot(device, ident, exercise.synonyms[0])
     device.intent("AMAZON.NextIntent")
     device.intent("AMAZON.PauseIntent")
-    assert device.session_open and underneath.steps[2].text not in said(device)
+    assert device.session_open and exercise.steps[2].text not in said(device)
     device.intent("AMAZON.ResumeIntent")
-    assert underneath.steps[2].text in said(device)
+    assert exercise.steps[2].text in said(device)
     device.intent("AMAZON.StopIntent")
     assert not device.session_open
-    assert stored(store, device).exercise == {"id": "underneath", "rounds": 5, "step": 2}
+    steps = len(exercise.steps)
+    assert stored(store, device).exercise == {"id": ident, "rounds": steps, "step": 2}
     device.launch()
-    assert underneath.name in said(device)
+    assert exercise.name in said(device)
     device.intent("ResumeIntent")
-    assert "step 3" in said(device) and underneath.steps[2].text in said(device)
+    assert "step 3" in said(device) and exercise.steps[2].text in said(device)
+
+
+@pytest.mark.parametrize("ident", ["underneath", "expectations"])
+def test_help_thinking_aloud_repeat_and_previous_keep_the_place(device, ident):
+    exercise = LIBRARY.get(ident)
+    device.launch()
+    exercise_slot(device, ident)
+    device.intent("AMAZON.NextIntent")
+    device.intent("AMAZON.HelpIntent")
+    assert f"step 2 of {len(exercise.steps)}" in said(device)
+    device.intent("AMAZON.FallbackIntent")  # thinking aloud is not an error
+    assert "sorry" not in said(device).lower()
+    device.intent("AMAZON.RepeatIntent")
+    assert exercise.steps[1].text in said(device)
+    device.intent("AMAZON.PreviousIntent")
+    assert exercise.steps[0].text in said(device)
+    device.intent("CrisisIntent")
+    assert "988" in said(device) and not any(s.text in said(device) for s in exercise.steps)
+
+
+def test_grounding_can_be_repeated_or_started_over_after_it_closes(device, store):
+    grounding = LIBRARY.get("grounding")
+    device.launch()
+    exercise_slot(device, "grounding")
+    device.intent("AMAZON.RepeatIntent")
+    assert grounding.close in said(device) and grounding.steps[0].text not in said(device)
+    device.intent("AMAZON.StartOverIntent")
+    assert grounding.steps[0].text in said(device) and grounding.close in said(device)
+    assert stored(store, device).exercises_done == {"grounding": 2}
+    device.intent("AMAZON.StopIntent")
+    assert not device.session_open
