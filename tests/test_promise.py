@@ -172,6 +172,19 @@ def test_a_no_is_met_kindly_and_helps_make_the_next_promise_smaller(device, stor
     assert [p.text for p in promises.promises(progress)] == [PROMISE, "send you one kind message"]
 
 
+def test_a_run_of_kept_promises_is_counted_aloud_and_misses_never_are(device, store):
+    for week, answer in enumerate(["AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.YesIntent"]):
+        make_promise(device, f"promise for week {week}", START + timedelta(days=7 * week))
+        device.clock = START + timedelta(days=7 * week + 2)
+        device.launch()
+        device.intent(answer)
+        if week == 0:
+            assert "kept so far" not in said(device) and "2" not in said(device)
+    assert "2 promises you've kept" in said(device) or "kept 2 of" in said(device)
+    assert "missed" not in said(device)
+    assert promises.counts(stored(store, device)) == {"heard": 3, "kept": 2, "missed": 1}
+
+
 @pytest.mark.parametrize("days", [8, 30])
 def test_a_promise_older_than_a_week_is_not_brought_up(device, days):
     make_promise(device)

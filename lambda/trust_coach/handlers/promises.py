@@ -85,7 +85,11 @@ def follow_up(turn: Turn, greeting: str) -> Response | None:
 def kept(turn: Turn) -> Response:
     promises.answered(turn.progress, kept=True)
     turn.place = {}
-    speech = turn.speech(turn.say("promise_celebrate"), turn.say("promise_another"))
+    speech = turn.speech(turn.say("promise_celebrate"))
+    total = promises.counts(turn.progress)["kept"]
+    if total > 1:  # a run of kept promises is worth hearing; misses are never counted aloud
+        speech.say(turn.say("promise_kept_count", kept=total))
+    speech.say(turn.say("promise_another"))
     return turn.ask(speech, turn.say("promise_another_reprompt"), pending=AGAIN)
 
 
