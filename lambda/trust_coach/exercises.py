@@ -156,20 +156,18 @@ class Exercise:
 
     def turn_segments(self, index: int, step: Step, seconds: int) -> list[Segment]:
         """A speaker's turn: the words that start it, silence in slices, then the end cue."""
-        start = Speech().say(step.text).pause(step.silence)
-        segments = [
-            Segment(start.body, spoken_seconds(step.text) + step.silence, False, None, index)
-        ]
+        opening = Speech().say(step.text).pause(step.silence)
+        spoken = spoken_seconds(step.text) + step.silence
+        segments = [Segment(opening.body, spoken, wait=False, step=index)]
         left = float(seconds)
         while left > 0:
             piece = min(SILENCE_SLICE_SECONDS, left)
-            segments.append(Segment(Speech().pause(piece).body, piece, False, None, index, True))
+            silence = Speech().pause(piece).body
+            segments.append(Segment(silence, piece, wait=False, step=index, timed=True))
             left -= piece
         cue = Speech().audio(self.end_audio).say(self.end_text)
-        segments.append(
-            Segment(cue.body, END_CUE_SECONDS + spoken_seconds(self.end_text), step.wait,
-                    step.prompt, index)
-        )  # fmt: skip
+        cue_seconds = END_CUE_SECONDS + spoken_seconds(self.end_text)
+        segments.append(Segment(cue.body, cue_seconds, step.wait, step.prompt, step=index))
         return segments
 
     def step_starts(self, rounds: int | None = None) -> list[int]:
