@@ -159,3 +159,12 @@ def test_the_console_understands_ways_of_choosing(typed, intent, slot, value):
     if slot:
         resolution = match.slots[slot]["resolutions"]["resolutionsPerAuthority"][0]
         assert resolution["values"][0]["value"]["id"] == value
+
+
+def test_help_names_the_trust_exercise_and_saying_it_works(device):
+    device.launch()
+    device.intent("AMAZON.HelpIntent")
+    assert "give me a trust exercise" in said(device)
+    match = Understanding.for_locale("en-US").resolve("give me a trust exercise")
+    device.intent(match.intent)
+    assert "breathing" in said(device) and device.session_open
