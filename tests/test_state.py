@@ -64,3 +64,10 @@ def test_merge_unions_sets_keeps_counters_and_newest_position():
     assert merged.exercises_done == {"box": 2, "478": 1}
     older_position = merge(mine, stored)
     assert older_position.last_strategy == 4
+
+
+def test_merge_keeps_counters_that_later_features_store_in_extra():
+    stored = Progress(position_at=100, extra={"promise_counts": {"heard": 3, "kept": 2}})
+    mine = Progress(position_at=200, extra={"promise_counts": {"heard": 2, "missed": 1}})
+    merged = merge(stored, mine)
+    assert merged.extra["promise_counts"] == {"heard": 3, "kept": 2, "missed": 1}

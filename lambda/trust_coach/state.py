@@ -144,7 +144,21 @@ def merge(stored: Progress, mine: Progress) -> Progress:
     tip_pick = max((stored, mine), key=lambda p: p.tip_date or "")
     merged.tip_date, merged.tip_id = tip_pick.tip_date, tip_pick.tip_id
     merged.extra = {**older.extra, **newer.extra}
+    for key in older.extra.keys() & newer.extra.keys():
+        # Counters kept by later features (maps of numbers) never go down either.
+        if _is_counter(older.extra[key]) and _is_counter(newer.extra[key]):
+            mine_counts, stored_counts = newer.extra[key], older.extra[key]
+            merged.extra[key] = {
+                name: max(mine_counts.get(name, 0), stored_counts.get(name, 0))
+                for name in mine_counts.keys() | stored_counts.keys()
+            }
     return merged
+
+
+def _is_counter(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+    )
 
 
 class Conversation:
