@@ -5,6 +5,7 @@ Every response any test gets through `send` is checked against Alexa's platform 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -60,3 +61,14 @@ from dynamodb_server import (  # noqa: E402, F401
     dynamodb_store,
     private_dynamodb_server,
 )
+
+
+@pytest.fixture
+def package_logger_restored():
+    """Observability re-routes the trust_coach logger; put it back after each test."""
+    package = logging.getLogger("trust_coach")
+    saved = (list(package.handlers), package.level, package.propagate)
+    yield
+    package.handlers[:] = saved[0]
+    package.setLevel(saved[1])
+    package.propagate = saved[2]

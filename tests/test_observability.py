@@ -2,7 +2,6 @@
 
 import io
 import json
-import logging
 import subprocess
 import sys
 import uuid
@@ -27,17 +26,6 @@ class FakeLambdaContext:
     memory_limit_in_mb: int = 1024
     invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:trust-coach-test"
     aws_request_id: str = "6f0c2a4e-0000-4000-8000-000000000000"
-
-
-@pytest.fixture
-def package_logger_restored():
-    """Observability re-routes the trust_coach logger; put it back after each test."""
-    package = logging.getLogger("trust_coach")
-    saved = (list(package.handlers), package.level, package.propagate)
-    yield
-    package.handlers[:] = saved[0]
-    package.setLevel(saved[1])
-    package.propagate = saved[2]
 
 
 @pytest.fixture

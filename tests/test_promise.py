@@ -2,7 +2,6 @@
 one day, asked about gently on a later visit, counted, bounded, and never logged."""
 
 import io
-import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -237,17 +236,6 @@ def test_damaged_promise_records_are_ignored_not_fatal(device, store, damage):
     progress = stored(store, device)
     assert [p.text for p in promises.promises(progress)] == ["walk together on Sunday"]
     assert promises.counts(progress)["heard"] == 1
-
-
-@pytest.fixture
-def package_logger_restored():
-    """Observability re-routes the trust_coach logger; put it back after the test."""
-    package = logging.getLogger("trust_coach")
-    saved = (list(package.handlers), package.level, package.propagate)
-    yield
-    package.handlers[:] = saved[0]
-    package.setLevel(saved[1])
-    package.propagate = saved[2]
 
 
 @pytest.mark.filterwarnings("ignore:No application metrics")

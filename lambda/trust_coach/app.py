@@ -117,4 +117,3 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
         _lambda_entry = Observability().instrument(lambda e, c: handle_event(skill(), e, c))
     return _lambda_entry(event, context)
-
