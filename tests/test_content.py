@@ -25,13 +25,22 @@ def test_summaries_take_twenty_to_forty_five_seconds_to_say(locale):
 
 @pytest.mark.parametrize("locale", supported_locales())
 def test_sentences_are_short_enough_to_hear(locale):
-    catalog = catalog_for(locale)
-    texts = [t.text for t in catalog.tips]
-    for s in catalog.strategies:
-        texts += [s.summary, s.more, s.action, s.question]
-    for text in texts:
+    # Every spoken string in every file, not only the strategies: prompts, exercises, safety.
+    files = {k: v for k, v in catalog_for(locale).files.items() if k not in ("danger", "spelling")}
+    for text in _strings(files):
         for sentence in text.replace("?", ".").replace("!", ".").split("."):
             assert len(sentence.split()) <= 30, sentence
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 @pytest.mark.parametrize("locale", supported_locales())
