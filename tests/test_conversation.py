@@ -303,3 +303,11 @@ def test_progress_survives_a_new_skill_instance_on_the_same_store(store):
     device.send = lambda e: handle_event(second, e)
     device.launch()
     assert CATALOG.strategy(6).name in said(device)
+
+
+def test_plain_welcome_back_does_not_offer_to_continue_nothing(device):
+    device.launch()
+    device.intent("DailyTipIntent")
+    device.end_session()
+    device.launch()
+    assert "continue" not in readable(device.reprompt_ssml).lower()

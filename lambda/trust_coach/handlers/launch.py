@@ -41,7 +41,7 @@ def welcome(turn: Turn) -> Response:
             speech, turn.catalog.prompt("welcome_back_reprompt", salt), pending="resume"
         )
     speech.say(turn.catalog.prompt("welcome_back_plain_offer", salt))
-    return turn.ask(speech, turn.catalog.prompt("welcome_back_reprompt", salt), pending="list")
+    return turn.ask(speech, turn.catalog.prompt("welcome_first_reprompt", salt), pending="list")
 
 
 class LaunchHandler(TurnHandler):
