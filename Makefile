@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages
+.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages bench
 
 # aws-sam-cli pins its own boto3, so it lives in a virtualenv of its own.
 SAM_VENV := .venv-sam
@@ -23,6 +23,12 @@ chat run: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/trust-coach validate
+
+# Trust Coach against the floor and the usual way, on a local moto server: prints the table,
+# writes bench/results.json. The bench extra (ask-sdk, for the usual way) is in dev as well.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
