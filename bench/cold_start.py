@@ -31,7 +31,12 @@ def _once(
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, *flags, str(CHILD), program_module(program), str(event_path),
          str(result_path)],
-        env=env.child_env(program, **({"PYTHONDONTWRITEBYTECODE": ""} if compile_first else {})),
+        env=env.child_env(
+            program,
+            # Lambda's variable: Trust Coach then prepares itself at import (its init phase).
+            AWS_LAMBDA_FUNCTION_NAME=f"bench-{program}",
+            **({"PYTHONDONTWRITEBYTECODE": ""} if compile_first else {}),
+        ),
         capture_output=True,
         text=True,
         timeout=120,

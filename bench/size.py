@@ -41,7 +41,8 @@ def build(scratch: Path) -> tuple[Path, str]:
 
 
 def _files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    """Everything that ships, bytecode included when `make build` compiled it."""
+    return [p for p in folder.rglob("*") if p.is_file()]
 
 
 def _zipped_bytes(folder: Path, files: list[Path], scratch: Path) -> int:
