@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 # Bounds that keep a stored record small however long someone uses the skill.
@@ -29,12 +30,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@cache
+def _options(annotation: str) -> tuple[tuple[str, str, str], ...]:
+    """An annotation's alternatives as (option, base, inner), parsed once per annotation."""
+    parsed = []
+    for option in (part.strip() for part in annotation.split("|")):
+        base, _, inner = option.partition("[")
+        parsed.append((option, base, inner))
+    return tuple(parsed)
+
+
 def _fits(value: Any, annotation: str) -> bool:
     """Whether a plain JSON value matches a field annotation such as `list[int] | None`."""
-    for option in (part.strip() for part in annotation.split("|")):
+    for option, base, inner in _options(annotation):
         if option == "None" and value is None:
             return True
-        base, _, inner = option.partition("[")
         if base == "int" and isinstance(value, int) and not isinstance(value, bool):
             return True
         if base == "float" and isinstance(value, int | float) and not isinstance(value, bool):
