@@ -7,6 +7,7 @@ program under test reaches it through boto3's standard environment, as on Lambda
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class BenchEnv:
 
     def stop(self) -> None:
         self.server.stop()
+        shutil.rmtree(self.scratch, ignore_errors=True)  # bytecode, artefact, certificates
 
     def _usual_table(self) -> str:
         self.server.client().create_table(
