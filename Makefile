@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages
+.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages bench build
 
 # aws-sam-cli pins its own boto3, so it lives in a virtualenv of its own.
 SAM_VENV := .venv-sam
@@ -23,6 +23,12 @@ chat run: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/trust-coach validate
+
+# Trust Coach against the floor and the usual way, on a local moto server: prints the table,
+# writes bench/results.json. The bench extra (ask-sdk, for the usual way) is in dev as well.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,7 +51,16 @@ $(SAM_STAMP):
 # (pure-Python wheels and aarch64 binary wheels from PyPI; no Docker needed).
 sam-check: $(SAM_STAMP)
 	$(SAM) validate --lint
+	$(MAKE) build
+
+# sam build ships no bytecode (it skips __pycache__) and /var/task is read-only, so every cold
+# start would compile every imported module from source: that roughly tripled Trust Coach's
+# cold start on this machine (see README, Benchmarks). Compiled here with Python 3.11, the
+# runtime's version; checked-hash: a .pyc is used only while its source is unchanged.
+SAM_ARTEFACT := .aws-sam/build/TrustCoachFunction
+build: $(SAM_STAMP) $(STAMP)
 	$(SAM) build
+	$(BIN)/python -m compileall -q -j 0 --invalidation-mode checked-hash $(SAM_ARTEFACT)
 
 # The ASK CLI v2 skill package, with the stack's function ARN as the endpoint.
 skill-package: $(STAMP)

@@ -16,6 +16,7 @@ from trust_coach.content import catalog_for
 from trust_coach.handlers import request_handlers
 from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
+from trust_coach.serializer import Serializer
 from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
 from trust_coach.telemetry import TurnMetricsInterceptor, TurnStartInterceptor
@@ -34,7 +35,9 @@ def build_skill(store: ProgressStore | None = None, skill_id: str | None = None)
     builder.add_global_request_interceptor(TurnStartInterceptor())  # after the load: sees progress
     builder.add_global_response_interceptor(TurnMetricsInterceptor())
     builder.add_global_response_interceptor(SaveProgressInterceptor())
-    return builder.create()
+    built = builder.create()
+    built.serializer = Serializer()  # the SDK's, with cheaper timestamps (see serializer.py)
+    return built
 
 
 _skill: CustomSkill | None = None
@@ -108,12 +111,37 @@ def apology(event: Any) -> dict[str, Any]:
 _lambda_entry: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Lambda's entry point: the skill with JSON logs and EMF metrics (powertools)."""
+def lambda_entry() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The skill with JSON logs and EMF metrics (powertools), made once per process."""
     global _lambda_entry
     if _lambda_entry is None:
         # Imported here, not at the top: only Lambda needs powertools.
         from trust_coach.observability import Observability
 
         _lambda_entry = Observability().instrument(lambda e, c: handle_event(skill(), e, c))
-    return _lambda_entry(event, context)
+    return _lambda_entry
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Lambda's entry point."""
+    return lambda_entry()(event, context)
+
+
+def prepare_for_lambda() -> None:
+    """Do at init what the first request would: build the skill, read the base locale's words,
+    make the store's client (no network call) and load powertools. The total is the same, but
+    it happens in Lambda's init phase, which SnapStart snapshots and provisioned concurrency
+    runs ahead of time. Broken content fails the init, as it should.
+    """
+    target = skill()
+    catalog_for(None)
+    lambda_entry()
+    try:
+        getattr(target.persistence_adapter, "client", None)  # a DynamoDbStore makes its client
+    except Exception as error:  # e.g. no region: the first request meets it as a store error
+        log.warning("store client not prepared at init: %s", type(error).__name__)
+
+
+# On Lambda (the runtime sets this variable), importing the handler module prepares it.
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    prepare_for_lambda()

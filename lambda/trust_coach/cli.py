@@ -80,17 +80,25 @@ def chat(
     return 0
 
 
-def validate() -> int:
-    """Load and check every locale's content against its schemas."""
-    from trust_coach.content import ContentError, catalog_for, supported_locales
+def validate(write_stamp: bool = False) -> int:
+    """Check every locale's content against its schemas in full; `write_stamp` records it."""
+    from trust_coach import content
+    from trust_coach.content import ContentError, stamp
 
-    for locale in supported_locales():
-        try:
-            catalog_for.__wrapped__(locale)
-        except ContentError as error:
-            print(f"content error: {error}", file=sys.stderr)
-            return 1
+    try:
+        fingerprints = content.validate_all()
+    except ContentError as error:
+        print(f"content error: {error}", file=sys.stderr)
+        return 1
+    for locale in content.supported_locales():
         print(f"{locale}: content ok")
+    if write_stamp:
+        print(f"validation stamp written: {stamp.write_stamp(content.CONTENT_DIR, fingerprints)}")
+    elif not stamp.stamp_is_current(content.CONTENT_DIR, fingerprints):
+        print(
+            "note: the validation stamp is out of date, so every cold start validates the "
+            "content again; run trust-coach validate --stamp"
+        )
     return 0
 
 
@@ -201,7 +209,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"do not check signatures and timestamps; local use only (env {INSECURE_ENV}=1)",
     )
-    commands.add_parser("validate", help="check every content file against its schema")
+    validate_cmd = commands.add_parser(
+        "validate", help="check every content file against its schema"
+    )
+    validate_cmd.add_argument(
+        "--stamp", action="store_true", help="record the checked content so cold starts skip it"
+    )
     package_cmd = commands.add_parser("package", help="assemble the ASK CLI v2 skill package")
     package_cmd.add_argument("--function-arn", required=True, help="the stack's FunctionArn output")
     package_cmd.add_argument("--skill-id", help="update this skill instead of creating one")
@@ -217,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "validate":
-            return validate()
+            return validate(write_stamp=args.stamp)
         if args.command == "serve":
             return serve(args.host, args.port, args.skill_id, args.insecure_skip_verification)
         if args.command == "package":

@@ -12,13 +12,13 @@ import logging
 import os
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from trust_coach import oscrypto_fix
+from trust_coach.serializer import Serializer
 from trust_coach.signing_certs import SigningCertificates
 from trust_coach.verification import Clock, request_verifiers
 
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 # Alexa's requests are a few kilobytes; nothing legitimate comes near this.
 MAX_BODY_BYTES = 128 * 1024
+
+# The skill's own serializer: the check reads the envelope as the skill will, as cheaply.
+_SERIALIZER = Serializer()
 
 _MESSAGES = {
     400: "bad request",
@@ -59,7 +62,7 @@ def envelope_problem(body: bytes) -> str | None:
     ):
         return "body is not an Alexa request envelope"
     try:
-        envelope = DefaultSerializer().deserialize(payload=body.decode(), obj_type=RequestEnvelope)
+        envelope = _SERIALIZER.deserialize(payload=body.decode(), obj_type=RequestEnvelope)
     except Exception:  # the SDK raises several kinds for shapes it cannot read
         return "body is not an Alexa request envelope"
     if envelope is None or envelope.request is None:

@@ -2,7 +2,8 @@
 
 Each locale folder may hold only the files that differ from the base locale (en-US); the
 rest are taken from the base, respelled by the locale's spelling.json if it has one. Files
-are read and validated once per process.
+are read and checked once per process: against the validation stamp (see `stamp`), and in
+full with jsonschema when the stamp does not vouch for them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from trust_coach.content import stamp
 from trust_coach.spelling import respell
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -78,7 +80,22 @@ def validate_file(path: Path, data: Any) -> None:
         raise ContentError(f"{path}: field {_field_path(first.absolute_path)}: {first.message}")
 
 
-def _load_locale_files(locale: str, validate: bool) -> dict[str, Any]:
+def _check_file(path: Path, data: Any, trust_stamp: bool, fingerprints: dict[str, str]) -> None:
+    """Validate one file unless the stamp vouches for it; record what was validated."""
+    schema_path = SCHEMA_DIR / f"{path.stem}.schema.json"
+    schema_text = schema_path.read_bytes() if schema_path.exists() else b""
+    if trust_stamp and schema_text and stamp.is_stamped(CONTENT_DIR, path, schema_text, data):
+        return
+    validate_file(path, data)
+    fingerprints[stamp.stamp_key(CONTENT_DIR, path)] = stamp.fingerprint(schema_text, data)
+
+
+def _load_locale_files(
+    locale: str,
+    validate: bool,
+    trust_stamp: bool = True,
+    fingerprints: dict[str, str] | None = None,
+) -> dict[str, Any]:
     folders = [CONTENT_DIR / BASE_LOCALE]
     if locale != BASE_LOCALE:
         folders.append(CONTENT_DIR / locale)
@@ -89,13 +106,21 @@ def _load_locale_files(locale: str, validate: bool) -> dict[str, Any]:
             if path.stem == "prompts" and "prompts" in merged:
                 data = {**merged["prompts"], **data}
             if validate:
-                validate_file(path, data)
+                _check_file(path, data, trust_stamp, {} if fingerprints is None else fingerprints)
             merged[path.stem] = data
     # A locale's spelling.json respells the English it shares with the base locale.
     words = merged.get("spelling", {}).get("words", {})
     if words:
         merged = {name: respell(data, words) for name, data in merged.items() if name != "spelling"}
     return merged
+
+
+def validate_all() -> dict[str, str]:
+    """Validate every locale in full, ignoring the stamp; the fingerprints for a new stamp."""
+    fingerprints: dict[str, str] = {}
+    for locale in supported_locales():
+        _load_locale_files(locale, validate=True, trust_stamp=False, fingerprints=fingerprints)
+    return fingerprints
 
 
 class Catalog:

@@ -34,6 +34,11 @@ class SqliteStore(ProgressStore):
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=2.0)
+            # With WAL, NORMAL syncs at checkpoints instead of every commit: a crash of the
+            # process loses nothing and the file never corrupts; a power cut may lose the last
+            # few turns' progress. Syncing every commit held each save ~1 ms and capped the
+            # endpoint's throughput (bench figure 5).
+            db.execute("PRAGMA synchronous=NORMAL")
             self._local.db = db
         return db
 
