@@ -36,5 +36,5 @@ def test_every_trust_coach_command_in_the_readme_exists(command, capsys):
 
 def test_deploy_section_covers_build_deploy_connect_and_teardown():
     deploy = README.split("## Deploy", 1)[1]
-    for step in ("sam build && sam deploy --guided", "SkillId", "ask deploy", "sam delete"):
+    for step in ("make build", "sam deploy --guided", "SkillId", "ask deploy", "sam delete"):
         assert step in deploy, step
