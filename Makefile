@@ -27,6 +27,7 @@ validate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/bandit -q -r lambda
 
 # espeak-ng and sox for the voice and exercise-timing tests; installs only what is missing.
 system-packages:
