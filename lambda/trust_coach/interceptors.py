@@ -18,7 +18,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.state import Progress, merge
-from trust_coach.store.base import RecordDeleted, StoreError, envelope_user_key
+from trust_coach.store.base import BASE_KEY, RecordDeleted, StoreError, envelope_user_key
 from trust_coach.telemetry import STORE_ERRORS, count
 from trust_coach.turn import Turn
 
@@ -69,8 +69,10 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
             turn.conversation.keep_progress(turn.progress)
             return
         if session.pop(_UNLOADED, False):
-            # Progress made while the store was down joins what was stored.
-            turn.progress = merge(stored, turn.progress)
+            # Progress made while the store was down joins what was stored; this session
+            # counted from nothing, so all its counts are added.
+            turn.progress = merge(stored, turn.progress, base=Progress())
+            turn.conversation.set_base(stored)
         else:
             turn.progress = stored
             turn.conversation.mark_saved(stored)
@@ -97,6 +99,9 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
         return
     manager = handler_input.attributes_manager
     attributes = turn.progress.to_dict()
+    base = turn.conversation.base()
+    if base is not None:  # what a merge on conflict adds this session's counts to
+        attributes[BASE_KEY] = base.to_dict()
     manager.persistent_attributes = attributes
     try:
         manager.save_persistent_attributes()

@@ -117,10 +117,12 @@ class Progress:
             del self.practice_days[:-MAX_PRACTICE_DAYS]
 
 
-def merge(stored: Progress, mine: Progress) -> Progress:
+def merge(stored: Progress, mine: Progress, base: Progress | None = None) -> Progress:
     """Combine two copies of one user's progress so that no update is lost.
 
-    Sets are unioned, counters never go down, and the newer position wins.
+    Sets are unioned and the newer position wins. Counters (visits, exercises finished) add
+    what `mine` counted since `base`, the copy it started from, to what is stored: two devices
+    that each finished an exercise count two. Without a base they never go down.
     """
     newer, older = (mine, stored) if mine.position_at >= stored.position_at else (stored, mine)
     merged = Progress.from_dict(newer.to_dict())
@@ -129,10 +131,11 @@ def merge(stored: Progress, mine: Progress) -> Progress:
     tips = list(older.tips_heard)
     tips += [t for t in newer.tips_heard if t not in tips]
     merged.tips_heard = tips[-MAX_TIPS_REMEMBERED:]
-    merged.visits = max(stored.visits, mine.visits)
+    merged.visits = _counted(stored.visits, mine.visits, base.visits if base else None)
     done = dict(stored.exercises_done)
     for key, count in mine.exercises_done.items():
-        done[key] = max(done.get(key, 0), count)
+        since = base.exercises_done.get(key, 0) if base else None
+        done[key] = _counted(done.get(key, 0), count, since)
     merged.exercises_done = done
     last = dict(older.last_practice)
     for key, day in newer.last_practice.items():
@@ -147,11 +150,18 @@ def merge(stored: Progress, mine: Progress) -> Progress:
     return merged
 
 
+def _counted(stored: int, mine: int, base: int | None) -> int:
+    if base is None:
+        return max(stored, mine)
+    return stored + max(0, mine - base)
+
+
 class Conversation:
     """Typed access to one session's attributes."""
 
     PROGRESS = "progress"
     SAVED = "saved"
+    BASE = "base"  # the counters as last loaded or saved: what a merge adds to
     PLACE = "place"
     PENDING = "pending"
     TIMEZONE = "tz"
@@ -175,6 +185,18 @@ class Conversation:
 
     def mark_saved(self, progress: Progress) -> None:
         self._attrs[self.SAVED] = progress.fingerprint()
+        self.set_base(progress)
+
+    def base(self) -> Progress | None:
+        """The copy this session's counters started from, if the session knows it."""
+        raw = self._attrs.get(self.BASE)
+        return Progress.from_dict(raw) if isinstance(raw, dict) else None
+
+    def set_base(self, progress: Progress) -> None:
+        self._attrs[self.BASE] = {
+            "visits": progress.visits,
+            "exercises_done": dict(progress.exercises_done),
+        }
 
     @property
     def place(self) -> dict[str, Any]:

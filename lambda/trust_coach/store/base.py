@@ -27,6 +27,8 @@ DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem
 # A record nobody has touched for this long is left to expire.
 RETENTION_SECONDS = 400 * 24 * 3600
 MAX_SAVE_ATTEMPTS = 4
+# In the attributes handed to `save_attributes`: the copy the counters started from, not saved.
+BASE_KEY = "_base"
 # Conflict retries stop after this long, so a slow store cannot hold up the answer.
 SAVE_BUDGET_SECONDS = 1.0
 
@@ -83,8 +85,11 @@ class ProgressStore(AbstractPersistenceAdapter):
     def load(self, key: str) -> Progress:
         return self.read(key) or Progress()
 
-    def save(self, key: str, progress: Progress) -> Progress:
-        """Save with optimistic locking, merging on conflict; returns what was stored."""
+    def save(self, key: str, progress: Progress, base: Progress | None = None) -> Progress:
+        """Save with optimistic locking, merging on conflict; returns what was stored.
+
+        `base` is the copy `progress` started from, so a merge adds its counts (see merge).
+        """
         mine = progress
         started = time.monotonic()
         for attempt in range(MAX_SAVE_ATTEMPTS):
@@ -103,8 +108,9 @@ class ProgressStore(AbstractPersistenceAdapter):
                     # was loaded: never bring the forgotten progress back.
                     raise RecordDeleted(key) from None
                 stored = stored or Progress()
-                mine = merge(stored, mine)
+                mine = merge(stored, mine, base)
                 mine.version = stored.version
+                base = stored  # mine now holds what is stored, plus its own changes
         raise StoreError("too many concurrent saves for one user")
 
     # ask-sdk-core's seam, on top of the record operations.
@@ -115,7 +121,9 @@ class ProgressStore(AbstractPersistenceAdapter):
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
     ) -> None:
         """Save, then write the stored version back into `attributes` for the next save."""
-        saved = self.save(envelope_user_key(request_envelope), Progress.from_dict(attributes))
+        raw_base = attributes.pop(BASE_KEY, None)
+        base = Progress.from_dict(raw_base) if isinstance(raw_base, dict) else None
+        saved = self.save(envelope_user_key(request_envelope), Progress.from_dict(attributes), base)
         attributes.clear()
         attributes.update(saved.to_dict())
 
