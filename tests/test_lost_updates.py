@@ -109,3 +109,45 @@ def test_a_session_during_an_outage_adds_its_counts_after_recovery(tmp_path):
     stored = store.load(user_key(device.user_id))
     assert stored.visits == 4
     assert stored.exercises_done == {"gentle": 2}
+
+
+class LateLandingStore(SqliteStore):
+    """Its next write lands but the answer never comes, as when a request times out late."""
+
+    lose_next_answer = False
+
+    def write(self, key: str, progress: Progress, expected_version: int) -> None:
+        super().write(key, progress, expected_version)
+        if self.lose_next_answer:
+            self.lose_next_answer = False
+            raise StoreError("read timeout")
+
+
+def test_a_save_that_timed_out_but_landed_is_not_counted_twice(tmp_path):
+    store = LateLandingStore(tmp_path / "p.sqlite3")
+    skill = build_skill(store=store, skill_id=None)
+    device = Device(lambda event: handle_event(skill, event))
+    device.launch()
+    device.intent("AMAZON.StopIntent")
+    # GIVEN a session whose save of a finished exercise landed, though the skill heard a timeout
+    device.launch()
+    store.lose_next_answer = True
+    finish_an_exercise(device)
+    assert store.load(user_key(device.user_id)).exercises_done == {"gentle": 1}
+    # WHEN the next turn saves again (its version is stale: a conflict, then a merge)
+    device.intent("DailyTipIntent")
+    device.intent("AMAZON.StopIntent")
+    # THEN the exercise and the visit are counted once, and the tip is kept
+    stored = store.load(user_key(device.user_id))
+    assert stored.exercises_done == {"gentle": 1}
+    assert stored.visits == 2
+    assert stored.tip_id is not None
+
+
+def test_the_record_remembers_only_its_latest_writes(tmp_path):
+    store = SqliteStore(tmp_path / "p.sqlite3")
+    key = user_key("amzn1.ask.account.writes")
+    progress = Progress()
+    for n in range(20):
+        progress = store.save(key, progress, write_id=f"w{n}")
+    assert store.load(key).writes == [f"w{n}" for n in range(12, 20)]

@@ -9,6 +9,7 @@ it is conditional on the version, and a conflict merges (see `store.base.Progres
 from __future__ import annotations
 
 import logging
+import uuid
 
 from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
@@ -18,7 +19,14 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.state import Progress, merge
-from trust_coach.store.base import BASE_KEY, RecordDeleted, StoreError, envelope_user_key
+from trust_coach.store.base import (
+    ATTEMPT_KEY,
+    BASE_KEY,
+    WRITE_KEY,
+    RecordDeleted,
+    StoreError,
+    envelope_user_key,
+)
 from trust_coach.telemetry import STORE_ERRORS, count
 from trust_coach.turn import Turn
 
@@ -102,6 +110,9 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     base = turn.conversation.base()
     if base is not None:  # what a merge on conflict adds this session's counts to
         attributes[BASE_KEY] = base.to_dict()
+    write_id = uuid.uuid4().hex[:12]
+    attributes[WRITE_KEY] = write_id
+    attributes[ATTEMPT_KEY] = turn.conversation.attempts()
     manager.persistent_attributes = attributes
     try:
         manager.save_persistent_attributes()
@@ -112,6 +123,8 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     except Exception as error:  # keep it in the session; the next turn tries again
         log.warning("progress save failed for %s: %s", _who(handler_input), _why(error))
         count(STORE_ERRORS)
+        # A write that timed out may still land: remember what it carried.
+        turn.conversation.add_attempt(write_id, turn.progress)
         return
     turn.progress = Progress.from_dict(attributes)
     turn.conversation.keep_progress(turn.progress)

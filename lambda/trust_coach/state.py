@@ -16,6 +16,8 @@ from typing import Any
 # Bounds that keep a stored record small however long someone uses the skill.
 MAX_PRACTICE_DAYS = 14
 MAX_TIPS_REMEMBERED = 64
+# Ids of the latest saves, so a save that timed out but landed is recognised (see store.base).
+MAX_WRITES_REMEMBERED = 8
 
 
 def _plain(value: Any) -> Any:
@@ -69,6 +71,7 @@ class Progress:
     last_practice: dict[str, str] = field(default_factory=dict)  # exercise id -> ISO date
     practice_days: list[str] = field(default_factory=list)  # ISO dates, newest last
     extra: dict[str, Any] = field(default_factory=dict)  # later features' data, kept as is
+    writes: list[str] = field(default_factory=list)  # ids of the latest saves, newest last
 
     @property
     def is_new(self) -> bool:
@@ -94,6 +97,7 @@ class Progress:
         progress = cls(**values)
         progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
         progress.practice_days = progress.practice_days[-MAX_PRACTICE_DAYS:]
+        progress.writes = progress.writes[-MAX_WRITES_REMEMBERED:]
         return progress
 
     def fingerprint(self) -> str:
@@ -147,7 +151,14 @@ def merge(stored: Progress, mine: Progress, base: Progress | None = None) -> Pro
     tip_pick = max((stored, mine), key=lambda p: p.tip_date or "")
     merged.tip_date, merged.tip_id = tip_pick.tip_date, tip_pick.tip_id
     merged.extra = {**older.extra, **newer.extra}
+    writes = list(stored.writes)
+    writes += [w for w in mine.writes if w not in writes]
+    merged.writes = writes[-MAX_WRITES_REMEMBERED:]
     return merged
+
+
+def _counters(progress: Progress) -> dict[str, Any]:
+    return {"visits": progress.visits, "exercises_done": dict(progress.exercises_done)}
 
 
 def _counted(stored: int, mine: int, base: int | None) -> int:
@@ -162,6 +173,7 @@ class Conversation:
     PROGRESS = "progress"
     SAVED = "saved"
     BASE = "base"  # the counters as last loaded or saved: what a merge adds to
+    ATTEMPTS = "attempts"  # saves that failed but may have landed: their ids and counters
     PLACE = "place"
     PENDING = "pending"
     TIMEZONE = "tz"
@@ -193,10 +205,25 @@ class Conversation:
         return Progress.from_dict(raw) if isinstance(raw, dict) else None
 
     def set_base(self, progress: Progress) -> None:
-        self._attrs[self.BASE] = {
-            "visits": progress.visits,
-            "exercises_done": dict(progress.exercises_done),
-        }
+        self._attrs[self.BASE] = _counters(progress)
+        self._attrs.pop(self.ATTEMPTS, None)
+
+    def attempts(self) -> list[tuple[str, Progress]]:
+        """Saves since the last good one that failed without an answer, oldest first: any of
+        them may still have landed. Each is its write id and the counters it carried."""
+        raw = self._attrs.get(self.ATTEMPTS)
+        if not isinstance(raw, list):
+            return []
+        return [
+            (item["id"], Progress.from_dict(item))
+            for item in raw
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        ]
+
+    def add_attempt(self, write_id: str, progress: Progress) -> None:
+        kept = [item for item in self._attrs.get(self.ATTEMPTS) or [] if isinstance(item, dict)]
+        kept.append({"id": write_id, **_counters(progress)})
+        self._attrs[self.ATTEMPTS] = kept[-MAX_WRITES_REMEMBERED:]
 
     @property
     def place(self) -> dict[str, Any]:
