@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages
+.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages load
 
 # aws-sam-cli pins its own boto3, so it lives in a virtualenv of its own.
 SAM_VENV := .venv-sam
@@ -55,6 +55,11 @@ skill-package: $(STAMP)
 # Regenerate interaction_model/<locale>.json for the other English locales from en-US.json.
 locale-models: $(STAMP)
 	$(BIN)/trust-coach locale-models
+
+# 50 simulated users for 60 s against `trust-coach serve` on moto's DynamoDB, on 127.0.0.1;
+# LOAD_ARGS adds options, e.g. LOAD_ARGS="--outage down --outage-for 10".
+load: $(STAMP)
+	$(BIN)/python scripts/load.py --users 50 --seconds 60 $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam build .pytest_cache .ruff_cache
