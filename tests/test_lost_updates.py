@@ -151,3 +151,27 @@ def test_the_record_remembers_only_its_latest_writes(tmp_path):
     for n in range(20):
         progress = store.save(key, progress, write_id=f"w{n}")
     assert store.load(key).writes == [f"w{n}" for n in range(12, 20)]
+
+
+class RetriedAfterLandingStore(SqliteStore):
+    """Its next write lands, the answer is lost and the client retries it: a conflict."""
+
+    retry_next = False
+
+    def write(self, key: str, progress: Progress, expected_version: int) -> None:
+        super().write(key, progress, expected_version)
+        if self.retry_next:
+            self.retry_next = False
+            super().write(key, progress, expected_version)  # the retry: VersionConflict
+
+
+def test_a_write_whose_retry_conflicts_with_itself_is_counted_once(tmp_path):
+    store = RetriedAfterLandingStore(tmp_path / "p.sqlite3")
+    key = user_key("amzn1.ask.account.retried")
+    start = store.save(key, Progress(visits=1))
+    mine = Progress.from_dict(start.to_dict())
+    mine.visits = 2
+    store.retry_next = True
+    saved = store.save(key, mine, base=start, write_id="w-retried")
+    assert saved.visits == 2
+    assert store.load(key).visits == 2

@@ -123,6 +123,10 @@ class ProgressStore(AbstractPersistenceAdapter):
                     # was loaded: never bring the forgotten progress back.
                     raise RecordDeleted(key) from None
                 stored = stored or Progress()
+                if write_id and write_id in stored.writes:
+                    # This very write landed, and the client's retry of it conflicted with
+                    # it (a lost answer): what is stored already holds it.
+                    return stored
                 for earlier_id, carried in reversed(attempts or []):
                     if earlier_id in stored.writes:
                         base = carried  # that save landed after all: its counts are stored
