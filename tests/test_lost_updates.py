@@ -175,3 +175,14 @@ def test_a_write_whose_retry_conflicts_with_itself_is_counted_once(tmp_path):
     saved = store.save(key, mine, base=start, write_id="w-retried")
     assert saved.visits == 2
     assert store.load(key).visits == 2
+
+
+def test_a_newer_copy_without_a_strategy_keeps_the_stored_one():
+    # Found by the load run: a session that ran while the store was down (its copy started
+    # empty) did an exercise, which is newer, and its merge dropped the strategy the user
+    # was on, so "continue" had nothing to continue.
+    stored = Progress(version=3, last_strategy=4, position_at=100.0, strategies_heard=[4])
+    mine = Progress(position_at=200.0, exercises_done={"gentle": 1})
+    merged = merge(stored, mine, base=Progress())
+    assert merged.last_strategy == 4
+    assert merged.position_at == 200.0 and merged.exercises_done == {"gentle": 1}

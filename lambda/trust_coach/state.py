@@ -131,6 +131,8 @@ def merge(stored: Progress, mine: Progress, base: Progress | None = None) -> Pro
     newer, older = (mine, stored) if mine.position_at >= stored.position_at else (stored, mine)
     merged = Progress.from_dict(newer.to_dict())
     merged.version = stored.version
+    if merged.last_strategy is None:  # an exercise moves the position but names no strategy
+        merged.last_strategy = older.last_strategy
     merged.strategies_heard = sorted(set(stored.strategies_heard) | set(mine.strategies_heard))
     tips = list(older.tips_heard)
     tips += [t for t in newer.tips_heard if t not in tips]
