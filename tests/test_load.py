@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from load_run import LoadRun, Settings, passed
+from load_run import OUTAGE_ANSWER_SECONDS, LoadRun, Settings, passed
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTAGE_ANSWER_SECONDS = 3.0
 
 
 def show(report: dict) -> str:
