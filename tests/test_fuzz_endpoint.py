@@ -120,7 +120,7 @@ def test_every_request_through_the_verifying_endpoint_is_answered_or_refused_cle
     print(f"fuzzed the verifying endpoint with {sum(outcomes.values())} requests: {outcomes}")
     assert sum(outcomes.values()) >= ENDPOINT_EXAMPLES
     # Both sides were exercised: many reached the skill, many were refused.
-    assert outcomes["answered"] > ENDPOINT_EXAMPLES / 4
+    assert outcomes["answered"] > ENDPOINT_EXAMPLES / 5
     assert outcomes["400"] > ENDPOINT_EXAMPLES / 10
 
 
@@ -161,7 +161,7 @@ def test_a_served_process_answers_or_refuses_every_request_cleanly(tmp_path):
         _, errors = process.communicate(timeout=10)
     print(f"fuzzed a served process with {sum(outcomes.values())} requests: {outcomes}")
     assert sum(outcomes.values()) >= SERVED_EXAMPLES
-    assert outcomes["answered"] > SERVED_EXAMPLES / 4
+    assert outcomes["answered"] > SERVED_EXAMPLES / 5
     assert "Traceback" not in errors
 
 
