@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages bench build
+.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages bench build load
 
 # aws-sam-cli pins its own boto3, so it lives in a virtualenv of its own.
 SAM_VENV := .venv-sam
@@ -33,6 +33,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/bandit -q -r lambda
 
 # espeak-ng and sox for the voice and exercise-timing tests; installs only what is missing.
 system-packages:
@@ -69,6 +70,11 @@ skill-package: $(STAMP)
 # Regenerate interaction_model/<locale>.json for the other English locales from en-US.json.
 locale-models: $(STAMP)
 	$(BIN)/trust-coach locale-models
+
+# 50 simulated users for 60 s against `trust-coach serve` on moto's DynamoDB, on 127.0.0.1;
+# LOAD_ARGS adds options, e.g. LOAD_ARGS="--outage down --outage-for 10".
+load: $(STAMP)
+	$(BIN)/python scripts/load.py --users 50 --seconds 60 $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam build .pytest_cache .ruff_cache

@@ -321,3 +321,12 @@ def test_a_failure_inside_the_sdk_is_a_short_500(store, pki, monkeypatch):
     response = client.post("/", data=body_of(launch(pki.now)))
     assert response.status_code == 500
     assert response.get_json() == {"error": "internal error"}
+
+
+def test_a_request_without_a_context_is_refused_not_a_500(store, pki):
+    # Found by tests/test_fuzz_endpoint.py: the session named this skill, the context nothing,
+    # and the SDK's own skill id check failed on the missing context with a 500.
+    app = create_app(build_skill(store=store), verify_requests=False, skill_id=DEFAULT_SKILL_ID)
+    event = launch(pki.now)
+    del event["context"]
+    assert_rejected(app.test_client().post("/", data=body_of(event)))

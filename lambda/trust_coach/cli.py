@@ -41,6 +41,16 @@ def in_process_sender() -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda event: handle_event(target, event)
 
 
+def load_content(locales: list[str]) -> None:
+    """Read and check the words before the first turn: a broken content file stops start-up
+    with a ContentError naming the file and field, and no request waits for the loading."""
+    from trust_coach.content import catalog_for
+    from trust_coach.exercises import library_for
+
+    for locale in locales:
+        library_for(catalog_for(locale))
+
+
 def print_turn(device: Device, out: TextIO) -> None:
     if device.ssml:
         out.write(f"Alexa: {readable(device.ssml)}\n")
@@ -109,7 +119,11 @@ def chat_sender(
     from trust_coach.remote import endpoint_sender
     from trust_coach.voice import INSTALL_HINT, Speaker
 
-    send = endpoint_sender(endpoint) if endpoint else in_process_sender()
+    if endpoint:
+        send = endpoint_sender(endpoint)
+    else:
+        load_content([locale])
+        send = in_process_sender()
     if not voice:
         return send, None
     speaker = Speaker.find(locale, notices=sys.stdout)
@@ -143,6 +157,16 @@ def serve(host: str, port: int, skill_id: str | None, insecure: bool) -> int:
             "note: no --skill-id (or SKILL_ID): requests for any skill are accepted.",
             file=sys.stderr,
         )
+    from trust_coach.content import supported_locales
+
+    load_content(supported_locales())
+    if os.environ.get("TABLE_NAME"):
+        from trust_coach.store.dynamodb import shared_client
+
+        try:  # made once here, not by each of the first requests at once (~0.1 s of CPU each)
+            shared_client()
+        except Exception as error:  # e.g. no region: each turn answers without memory
+            print(f"note: no DynamoDB client yet: {type(error).__name__}", file=sys.stderr)
     server = make_server(create_app(verify_requests=not insecure, skill_id=skill_id), host, port)
     print(
         f"Trust Coach endpoint on http://{host}:{server.effective_port}/ "

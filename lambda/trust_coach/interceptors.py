@@ -9,6 +9,7 @@ it is conditional on the version, and a conflict merges (see `store.base.Progres
 from __future__ import annotations
 
 import logging
+import uuid
 
 from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
@@ -18,7 +19,14 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.state import Progress, merge
-from trust_coach.store.base import RecordDeleted, StoreError, envelope_user_key
+from trust_coach.store.base import (
+    ATTEMPT_KEY,
+    BASE_KEY,
+    WRITE_KEY,
+    RecordDeleted,
+    StoreError,
+    envelope_user_key,
+)
 from trust_coach.telemetry import STORE_ERRORS, count
 from trust_coach.turn import Turn
 
@@ -69,8 +77,10 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
             turn.conversation.keep_progress(turn.progress)
             return
         if session.pop(_UNLOADED, False):
-            # Progress made while the store was down joins what was stored.
-            turn.progress = merge(stored, turn.progress)
+            # Progress made while the store was down joins what was stored; this session
+            # counted from nothing, so all its counts are added.
+            turn.progress = merge(stored, turn.progress, base=Progress())
+            turn.conversation.set_base(stored)
         else:
             turn.progress = stored
             turn.conversation.mark_saved(stored)
@@ -97,6 +107,12 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
         return
     manager = handler_input.attributes_manager
     attributes = turn.progress.to_dict()
+    base = turn.conversation.base()
+    if base is not None:  # what a merge on conflict adds this session's counts to
+        attributes[BASE_KEY] = base.to_dict()
+    write_id = uuid.uuid4().hex[:12]
+    attributes[WRITE_KEY] = write_id
+    attributes[ATTEMPT_KEY] = turn.conversation.attempts()
     manager.persistent_attributes = attributes
     try:
         manager.save_persistent_attributes()
@@ -107,6 +123,8 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     except Exception as error:  # keep it in the session; the next turn tries again
         log.warning("progress save failed for %s: %s", _who(handler_input), _why(error))
         count(STORE_ERRORS)
+        # A write that timed out may still land: remember what it carried.
+        turn.conversation.add_attempt(write_id, turn.progress)
         return
     turn.progress = Progress.from_dict(attributes)
     turn.conversation.keep_progress(turn.progress)

@@ -78,7 +78,8 @@ def check_certificate_url(url: str) -> None:
 
 def fetch_chain(url: str) -> bytes:
     """Download a PEM chain from an already checked URL, with a timeout and a size cap."""
-    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
+    # bandit B310 is safe: check_certificate_url let only Amazon https URLs through
+    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310 # nosec B310
         data = response.read(MAX_CHAIN_BYTES + 1)
     if len(data) > MAX_CHAIN_BYTES:
         raise CertificateError("certificate chain is too large")

@@ -17,6 +17,8 @@ from typing import Any
 # Bounds that keep a stored record small however long someone uses the skill.
 MAX_PRACTICE_DAYS = 14
 MAX_TIPS_REMEMBERED = 64
+# Ids of the latest saves, so a save that timed out but landed is recognised (see store.base).
+MAX_WRITES_REMEMBERED = 8
 
 
 def _plain(value: Any) -> Any:
@@ -79,6 +81,7 @@ class Progress:
     last_practice: dict[str, str] = field(default_factory=dict)  # exercise id -> ISO date
     practice_days: list[str] = field(default_factory=list)  # ISO dates, newest last
     extra: dict[str, Any] = field(default_factory=dict)  # later features' data, kept as is
+    writes: list[str] = field(default_factory=list)  # ids of the latest saves, newest last
 
     @property
     def is_new(self) -> bool:
@@ -106,6 +109,7 @@ class Progress:
         progress = cls(**values)
         progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
         progress.practice_days = progress.practice_days[-MAX_PRACTICE_DAYS:]
+        progress.writes = progress.writes[-MAX_WRITES_REMEMBERED:]
         return progress
 
     def fingerprint(self) -> str:
@@ -142,22 +146,27 @@ def _copied(value: Any) -> Any:
     return value
 
 
-def merge(stored: Progress, mine: Progress) -> Progress:
+def merge(stored: Progress, mine: Progress, base: Progress | None = None) -> Progress:
     """Combine two copies of one user's progress so that no update is lost.
 
-    Sets are unioned, counters never go down, and the newer position wins.
+    Sets are unioned and the newer position wins. Counters (visits, exercises finished) add
+    what `mine` counted since `base`, the copy it started from, to what is stored: two devices
+    that each finished an exercise count two. Without a base they never go down.
     """
     newer, older = (mine, stored) if mine.position_at >= stored.position_at else (stored, mine)
     merged = Progress.from_dict(newer.to_dict())
     merged.version = stored.version
+    if merged.last_strategy is None:  # an exercise moves the position but names no strategy
+        merged.last_strategy = older.last_strategy
     merged.strategies_heard = sorted(set(stored.strategies_heard) | set(mine.strategies_heard))
     tips = list(older.tips_heard)
     tips += [t for t in newer.tips_heard if t not in tips]
     merged.tips_heard = tips[-MAX_TIPS_REMEMBERED:]
-    merged.visits = max(stored.visits, mine.visits)
+    merged.visits = _counted(stored.visits, mine.visits, base.visits if base else None)
     done = dict(stored.exercises_done)
     for key, count in mine.exercises_done.items():
-        done[key] = max(done.get(key, 0), count)
+        since = base.exercises_done.get(key, 0) if base else None
+        done[key] = _counted(done.get(key, 0), count, since)
     merged.exercises_done = done
     last = dict(older.last_practice)
     for key, day in newer.last_practice.items():
@@ -177,7 +186,20 @@ def merge(stored: Progress, mine: Progress) -> Progress:
                 name: max(mine_counts.get(name, 0), stored_counts.get(name, 0))
                 for name in mine_counts.keys() | stored_counts.keys()
             }
+    writes = list(stored.writes)
+    writes += [w for w in mine.writes if w not in writes]
+    merged.writes = writes[-MAX_WRITES_REMEMBERED:]
     return merged
+
+
+def _counters(progress: Progress) -> dict[str, Any]:
+    return {"visits": progress.visits, "exercises_done": dict(progress.exercises_done)}
+
+
+def _counted(stored: int, mine: int, base: int | None) -> int:
+    if base is None:
+        return max(stored, mine)
+    return stored + max(0, mine - base)
 
 
 def _is_counter(value: Any) -> bool:
@@ -191,6 +213,8 @@ class Conversation:
 
     PROGRESS = "progress"
     SAVED = "saved"
+    BASE = "base"  # the counters as last loaded or saved: what a merge adds to
+    ATTEMPTS = "attempts"  # saves that failed but may have landed: their ids and counters
     PLACE = "place"
     PENDING = "pending"
     TIMEZONE = "tz"
@@ -214,6 +238,33 @@ class Conversation:
 
     def mark_saved(self, progress: Progress) -> None:
         self._attrs[self.SAVED] = progress.fingerprint()
+        self.set_base(progress)
+
+    def base(self) -> Progress | None:
+        """The copy this session's counters started from, if the session knows it."""
+        raw = self._attrs.get(self.BASE)
+        return Progress.from_dict(raw) if isinstance(raw, dict) else None
+
+    def set_base(self, progress: Progress) -> None:
+        self._attrs[self.BASE] = _counters(progress)
+        self._attrs.pop(self.ATTEMPTS, None)
+
+    def attempts(self) -> list[tuple[str, Progress]]:
+        """Saves since the last good one that failed without an answer, oldest first: any of
+        them may still have landed. Each is its write id and the counters it carried."""
+        raw = self._attrs.get(self.ATTEMPTS)
+        if not isinstance(raw, list):
+            return []
+        return [
+            (item["id"], Progress.from_dict(item))
+            for item in raw
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        ]
+
+    def add_attempt(self, write_id: str, progress: Progress) -> None:
+        kept = [item for item in self._attrs.get(self.ATTEMPTS) or [] if isinstance(item, dict)]
+        kept.append({"id": write_id, **_counters(progress)})
+        self._attrs[self.ATTEMPTS] = kept[-MAX_WRITES_REMEMBERED:]
 
     @property
     def place(self) -> dict[str, Any]:

@@ -120,7 +120,12 @@ class SkillIdVerifier(AbstractVerifier):
         serialized_request_env: str,
         deserialized_request_env: RequestEnvelope,
     ) -> None:
-        if application_id(deserialized_request_env) != self.skill_id:
+        # The SDK checks the context's id (and fails on a request without one): so must we.
+        context_system = getattr(deserialized_request_env.context, "system", None)
+        if (
+            getattr(context_system, "application", None) is None
+            or application_id(deserialized_request_env) != self.skill_id
+        ):
             raise VerificationException("request is for another skill")
 
 

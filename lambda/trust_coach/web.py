@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 # Alexa's requests are a few kilobytes; nothing legitimate comes near this.
 MAX_BODY_BYTES = 128 * 1024
+# Request threads. While the store is down, each turn waits up to its timeout (1.25 s when
+# the store accepts connections but never answers): with 8 threads, 60 devices talking at
+# once waited up to 7.5 s for an answer; with 64 each gets its answer in about 1.3 s.
+THREADS = 64
 
 # The skill's own serializer: the check reads the envelope as the skill will, as cheaply.
 _SERIALIZER = Serializer()
@@ -148,5 +152,5 @@ def make_server(app: Flask, host: str, port: int) -> Any:
         port=port,
         ident="trust-coach",
         max_request_body_size=MAX_BODY_BYTES,
-        threads=8,
+        threads=THREADS,
     )

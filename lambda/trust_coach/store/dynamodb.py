@@ -41,6 +41,8 @@ MAX_ATTEMPTS = 2  # one retry: enough for a dropped connection, cheap when the t
 # spent answering without memory.
 RETRY_MODE = "legacy"
 RETRY_WAIT = 0.05
+# One pooled connection per request thread of the web endpoint (web.THREADS); Lambda uses one.
+MAX_POOL_CONNECTIONS = 64
 # The longest one failing store call can take. A turn makes at most one such call: a failed
 # load skips the save, and a save is only tried when the load worked.
 WORST_CASE_SECONDS = MAX_ATTEMPTS * (CONNECT_TIMEOUT + READ_TIMEOUT) + RETRY_WAIT
@@ -53,6 +55,7 @@ def client_config() -> Config:
         read_timeout=READ_TIMEOUT,
         retries={"mode": RETRY_MODE, "total_max_attempts": MAX_ATTEMPTS},
         tcp_keepalive=True,
+        max_pool_connections=MAX_POOL_CONNECTIONS,
     )
 
 
