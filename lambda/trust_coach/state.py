@@ -112,6 +112,10 @@ class Progress:
         progress.writes = progress.writes[-MAX_WRITES_REMEMBERED:]
         return progress
 
+    def copy(self) -> Progress:
+        """An independent copy of progress that is already valid (no re-validation)."""
+        return Progress(**{name: _copied(getattr(self, name)) for name, _ in _FIELDS})
+
     def fingerprint(self) -> str:
         """A short digest of the content (not the version), to tell whether a save is due."""
         body = self.to_dict()

@@ -103,7 +103,7 @@ class ProgressStore(AbstractPersistenceAdapter):
         session that failed without an answer, oldest first: if one's id is in the record, it
         landed after all, and the counts it carried are not added twice.
         """
-        mine = Progress.from_dict(progress.to_dict())
+        mine = progress.copy()
         if write_id:
             mine.writes = [*mine.writes, write_id][-MAX_WRITES_REMEMBERED:]
         started = time.monotonic()
@@ -111,7 +111,7 @@ class ProgressStore(AbstractPersistenceAdapter):
             if attempt and time.monotonic() - started > SAVE_BUDGET_SECONDS:
                 break  # the answer must not wait; the session keeps progress for the next turn
             expected = mine.version
-            candidate = Progress.from_dict(mine.to_dict())
+            candidate = mine.copy()
             candidate.version = expected + 1
             try:
                 self.write(key, candidate, expected)
