@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
@@ -51,27 +52,56 @@ _MESSAGES = {
 }
 
 
-def envelope_problem(body: bytes) -> str | None:
-    """Why a body is not an Alexa request envelope, or None when it is one."""
+def read_envelope(body: bytes) -> tuple[RequestEnvelope | None, str | None]:
+    """The request envelope in a body, or None and why the body is not one."""
+    not_envelope = "body is not an Alexa request envelope"
     try:
-        data = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        data = json.loads(text)
     except (UnicodeDecodeError, ValueError):
-        return "body is not JSON"
+        return None, "body is not JSON"
     request_part = data.get("request") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(request_part, dict):
-        return "body is not an Alexa request envelope"
+        return None, not_envelope
     fields = ("type", "requestId", "timestamp")
     if not isinstance(data.get("version"), str) or not all(
         isinstance(request_part.get(name), str) for name in fields
     ):
-        return "body is not an Alexa request envelope"
+        return None, not_envelope
     try:
-        envelope = _SERIALIZER.deserialize(payload=body.decode(), obj_type=RequestEnvelope)
+        envelope = _SERIALIZER.deserialize(payload=text, obj_type=RequestEnvelope)
     except Exception:  # the SDK raises several kinds for shapes it cannot read
-        return "body is not an Alexa request envelope"
+        return None, not_envelope
     if envelope is None or envelope.request is None:
-        return "body is not an Alexa request envelope"
-    return None
+        return None, not_envelope
+    return envelope, None
+
+
+def envelope_problem(body: bytes) -> str | None:
+    """Why a body is not an Alexa request envelope, or None when it is one."""
+    return read_envelope(body)[1]
+
+
+class _CheckedEnvelopes(Serializer):
+    """Reads each request body once: the adapter gets the envelope the check already read.
+
+    flask-ask-sdk deserializes the body again after our envelope check; on this thread, the
+    same payload returns the envelope the check produced.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._checked = threading.local()
+
+    def remember(self, body: bytes, envelope: RequestEnvelope) -> None:
+        self._checked.last = (body.decode("utf-8"), envelope)
+
+    def deserialize(self, payload: Any, obj_type: Any) -> Any:
+        last = getattr(self._checked, "last", None)
+        self._checked.last = None
+        if last is not None and obj_type is RequestEnvelope and payload == last[0]:
+            return last[1]
+        return super().deserialize(payload=payload, obj_type=obj_type)
 
 
 class _OneLineRejections(logging.Filter):
@@ -102,6 +132,8 @@ def create_app(
 
     skill_id = skill_id or os.environ.get("SKILL_ID") or None
     target = skill if skill is not None else build_skill(skill_id=skill_id)
+    checked = _CheckedEnvelopes()
+    target.serializer = checked
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     # The stock verifiers re-walk the certificate chain per request; ours cache it.
@@ -115,10 +147,12 @@ def create_app(
 
     @app.post("/")
     def invoke() -> Any:
-        problem = envelope_problem(request.get_data(cache=True))
-        if problem:
+        body = request.get_data(cache=True)
+        envelope, problem = read_envelope(body)
+        if problem or envelope is None:
             log.warning("request rejected: %s", problem)
             raise BadRequest(description=problem)
+        checked.remember(body, envelope)
         return adapter.dispatch_request()
 
     @app.get("/healthz")
