@@ -113,16 +113,6 @@ def assert_nothing_private(text: str, device: Device) -> None:
 
 
 @pytest.fixture
-def package_logger_restored():
-    package = logging.getLogger("trust_coach")
-    saved = (list(package.handlers), package.level, package.propagate)
-    yield
-    package.handlers[:] = saved[0]
-    package.setLevel(saved[1])
-    package.propagate = saved[2]
-
-
-@pytest.fixture
 def lambda_on_dynamodb(dynamodb_server, aws_env, monkeypatch):
     """The deployed configuration on moto, with a recognisable secret key."""
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)

@@ -8,7 +8,6 @@ ContentError, so the broken deployment shows in the function's errors, not as ap
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -105,17 +104,6 @@ def fresh_caches():
     yield
     catalog_for.cache_clear()
     library_for.cache_clear()
-
-
-@pytest.fixture
-def package_logger_restored():
-    """The Lambda entry re-routes the trust_coach logger; put it back afterwards."""
-    package = logging.getLogger("trust_coach")
-    saved = (list(package.handlers), package.level, package.propagate)
-    yield
-    package.handlers[:] = saved[0]
-    package.setLevel(saved[1])
-    package.propagate = saved[2]
 
 
 @pytest.mark.filterwarnings("ignore:No application metrics to publish")
