@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alexa_signing import SigningPki, body_of
+from processes import stop_process
 
 from bench.env import BASELINES_DIR, BenchEnv
 from bench.stats import median, pairwise_ratio
@@ -36,12 +37,7 @@ class Endpoint:
     port: int
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def _start(command: list[str], env: dict[str, str]) -> Endpoint:

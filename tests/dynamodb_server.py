@@ -29,6 +29,7 @@ from typing import Any
 
 import boto3
 import pytest
+from processes import stop_process
 
 from trust_coach.store.base import EXPIRY_ATTRIBUTE, KEY_ATTRIBUTE
 from trust_coach.store.dynamodb import DynamoDbStore, client_config
@@ -101,12 +102,7 @@ class DynamoDbServer:
         if self.process is None:
             return
         self.thaw()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.process = None
 
     def freeze(self) -> None:

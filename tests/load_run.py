@@ -35,6 +35,7 @@ from typing import Any
 from alexa_signing import SigningPki, body_of
 from dynamodb_server import FAKE_AWS_ENV, DynamoDbServer
 from outage_dynamodb import RestartableDynamoDbServer
+from processes import stop_process
 
 from trust_coach.content import catalog_for
 from trust_coach.device import DEFAULT_SKILL_ID, Device
@@ -306,12 +307,7 @@ class LoadRun:
             yield database, table
         finally:
             if serve is not None:
-                serve.terminate()
-                try:
-                    serve.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    serve.kill()
-                    serve.wait()
+                stop_process(serve)
             database.stop()
 
     # The run -----------------------------------------------------------------------------
