@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,3 +286,13 @@ def described(envelope: Any) -> str:
     if request.get("type") == "IntentRequest" and isinstance(intent, dict):
         return str(intent.get("name"))
     return str(request.get("type"))
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Every fuzz run: exactly `examples` cases, no deadline, no saved examples between runs."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )

@@ -23,8 +23,8 @@ from typing import Any
 from alexa_schema import response_problems
 from alexa_signing import CERT_URL, SigningPki, body_of
 from conftest import assert_within_limits
-from envelope_strategies import SKILL_ID, envelopes, odd_timestamps
-from hypothesis import HealthCheck, given, settings
+from envelope_strategies import SKILL_ID, envelopes, fuzz_settings, odd_timestamps
+from hypothesis import given
 from hypothesis import strategies as st
 
 from trust_coach.app import build_skill
@@ -102,12 +102,7 @@ def test_every_request_through_the_verifying_endpoint_is_answered_or_refused_cle
     client = app.test_client()
     outcomes: Counter[str] = Counter()
 
-    @settings(
-        max_examples=ENDPOINT_EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @fuzz_settings(ENDPOINT_EXAMPLES)
     @given(requests())
     def check(request: tuple[bytes, dict[str, str]]) -> None:
         body, headers = request
@@ -144,12 +139,7 @@ def test_a_served_process_answers_or_refuses_every_request_cleanly(tmp_path):
         url = f"http://127.0.0.1:{found.group(1)}/"
         outcomes: Counter[str] = Counter()
 
-        @settings(
-            max_examples=SERVED_EXAMPLES,
-            deadline=None,
-            database=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
+        @fuzz_settings(SERVED_EXAMPLES)
         @given(requests())
         def check(request: tuple[bytes, dict[str, str]]) -> None:
             body, headers = request

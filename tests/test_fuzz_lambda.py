@@ -12,8 +12,14 @@ from collections import Counter
 
 from alexa_schema import response_problems
 from conftest import assert_within_limits
-from envelope_strategies import INTENTS, PLAUSIBLE_REQUEST_TYPES, described, envelopes
-from hypothesis import HealthCheck, given, settings
+from envelope_strategies import (
+    INTENTS,
+    PLAUSIBLE_REQUEST_TYPES,
+    described,
+    envelopes,
+    fuzz_settings,
+)
+from hypothesis import given
 
 from trust_coach.app import build_skill, handle_event
 from trust_coach.state import Progress
@@ -28,12 +34,7 @@ def test_every_envelope_gets_a_valid_response(tmp_path):
     count = 0
     seen: Counter[str] = Counter()
 
-    @settings(
-        max_examples=FUZZ_EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @fuzz_settings(FUZZ_EXAMPLES)
     @given(envelopes())
     def check(envelope):
         nonlocal count
