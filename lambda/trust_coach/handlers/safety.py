@@ -11,17 +11,22 @@ from trust_coach.turn import Turn
 NUMBER_PAUSE = 0.8
 
 
+def say_with_number(
+    speech: Speech, template: str, number: str, values: dict[str, str] | None = None
+) -> Speech:
+    """Say a sentence whose `{number}` is read as a telephone number, digit by digit."""
+    before, after = template.split("{number}", 1)
+    before = before.format(**(values or {}))
+    return speech.say(before.strip()).phone(number).say(after.strip())
+
+
 def hotline_speech(turn: Turn) -> Speech:
     safety = turn.catalog.safety
-    speech = Speech()
-    emergency_before, emergency_after = safety["emergency"].split("{number}", 1)
-    speech.say(emergency_before.strip()).phone(safety["emergency_number"]).say(
-        emergency_after.strip()
-    )
+    speech = say_with_number(Speech(), safety["emergency"], safety["emergency_number"])
     speech.pause(NUMBER_PAUSE).say(safety["hotlines_intro"])
     for line in safety["hotlines"]:
-        speech.pause(NUMBER_PAUSE).say(f"{line['for']} {line['name']}, at")
-        speech.phone(line["number"]).say(".")
+        speech.pause(NUMBER_PAUSE)
+        say_with_number(speech, safety["hotline"], line["number"], line)
     return speech
 
 
