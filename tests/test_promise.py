@@ -300,3 +300,8 @@ def test_an_empty_promise_is_refused_and_a_joining_word_is_dropped():
     assert promises.clean("to  call you.") == "call you"
     assert promises.clean("that I will cook") == "I will cook"
     assert promises.clean(None) == ""
+
+
+def test_a_promise_of_control_characters_is_no_words_caught():
+    assert promises.clean("\x1b\x07 ") == ""
+    assert promises.clean("to call\x1b mom") == "call mom"

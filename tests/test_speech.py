@@ -53,3 +53,9 @@ def test_a_soundbank_sound_is_an_audio_tag():
     body = Speech().audio("soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01").body
     assert body == '<audio src="soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01"/>'
     assert check_ssml(f"<speak>{body}</speak>") == []
+
+
+def test_characters_xml_forbids_are_dropped_not_sent():
+    speech = Speech().say("call \x1bmom\x00 at six \ud800")
+    assert speech.body.strip() == "call mom at six"
+    assert check_ssml(speech.ssml()) == []

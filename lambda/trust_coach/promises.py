@@ -34,7 +34,8 @@ class Promise:
 
 def clean(heard: str | None) -> str:
     """The words of a promise as heard, tidied and cut at a word to a bounded length."""
-    words = " ".join((heard or "").split()).strip(" .,;:")
+    printable = "".join(c if c.isprintable() else " " for c in heard or "")
+    words = " ".join(printable.split()).strip(" .,;:")
     # "I promise {to call}" and "I promise {that I'll call}" are kept without the joining word.
     for joining in ("to ", "that "):
         if words.lower().startswith(joining):

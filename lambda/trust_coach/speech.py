@@ -28,8 +28,13 @@ _BREAK_TIME = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
 _TAG = re.compile(r"<[^>]+>")
 
 
+# Characters XML 1.0 does not allow (C0 controls but tab, newline and return; surrogates;
+# U+FFFE and U+FFFF): heard slot text can carry them, and one would break the whole response.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def ssml_escape(text: str) -> str:
-    return escape(text)
+    return escape(_NOT_XML.sub("", text))
 
 
 @dataclass
