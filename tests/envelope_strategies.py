@@ -48,7 +48,7 @@ SKILL_ID = "amzn1.ask.skill.fuzz"
 EXERCISE_IDS = ["gentle", "box", "four_seven_eight", "forgiveness", "forgive_yourself"]
 AREAS = ["strategy", "list", "tip", "exercise", "exercise_choice", "safety", "x"]
 SESSION_KEYS = [
-    "progress", "place", "pending", "tz", "saved", "unloaded", "base", "attempts", "turn",
+    "progress", "place", "pending", "tz", "saved", "unloaded", "base", "sid", "turn",
 ]  # fmt: skip
 
 json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
@@ -174,7 +174,14 @@ def session_progress(draw: Any) -> Any:
                 "exercises_done": st.dictionaries(st.sampled_from(EXERCISE_IDS), st.integers(0, 9))
                 | json_value,
                 "strategies_heard": st.lists(st.integers(-1, 8), max_size=6) | json_value,
-                "writes": st.lists(st.text(max_size=12), max_size=10) | json_value,
+                "sessions": st.dictionaries(
+                    st.text(max_size=12),
+                    st.fixed_dictionaries(
+                        {"at": st.integers(-1, 9), "visits": st.integers(-1, 9),
+                         "done": st.dictionaries(st.sampled_from(EXERCISE_IDS), st.integers(-1, 9))}
+                    ) | json_value,
+                    max_size=3,
+                ) | json_value,
             },
         )
         | json_value
@@ -190,8 +197,7 @@ def session_attributes(draw: Any) -> Any:
                                     "exercise_resume_choice", "exercise:box", "forget"])
         | json_value,
         "base": st.fixed_dictionaries({"visits": st.integers(0, 9)}) | json_value,
-        "attempts": st.lists(st.fixed_dictionaries({"id": st.text(max_size=12)}) | json_value,
-                             max_size=3) | json_value,
+        "sid": st.text(max_size=12) | json_value,
     }  # fmt: skip
     keys = draw(st.lists(st.sampled_from(SESSION_KEYS), max_size=5, unique=True))
     return {key: draw(values.get(key, json_value)) for key in keys}

@@ -72,6 +72,7 @@ class _Listener:
         self.server: Any = None
         self.open: set[socket.socket] = set()
         self.lock = threading.Lock()
+        self.serial = threading.Lock()
 
     def up(self) -> None:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
@@ -90,8 +91,17 @@ class _Listener:
                     listener.open.discard(self.connection)
                 super().finish()
 
-        self.server = make_server("127.0.0.1", self.port, self.app, True, request_handler=Tracked)
+        self.server = make_server(
+            "127.0.0.1", self.port, self._one_at_a_time, True, request_handler=Tracked
+        )
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _one_at_a_time(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        """moto checks a condition and then writes, unlocked: two threads can both pass the
+        check. DynamoDB applies each conditional write atomically; one request at a time does
+        the same here, so a lost update in a load run is the skill's, never moto's."""
+        with self.serial:
+            return list(self.app(environ, start_response))
 
     def down(self) -> None:
         self.server.shutdown()

@@ -8,26 +8,53 @@ from __future__ import annotations
 
 from trust_coach.app import build_skill, handle_event
 from trust_coach.device import Device
-from trust_coach.state import Progress, merge
+from trust_coach.state import MAX_SESSIONS_REMEMBERED, Progress, merge
 from trust_coach.store.base import StoreError, user_key
 from trust_coach.store.sqlite import SqliteStore
 
 
-def test_a_merge_adds_what_was_counted_since_the_base():
-    base = Progress(visits=5, exercises_done={"breathing": 2})
-    stored = Progress(version=7, visits=6, exercises_done={"breathing": 3})  # the other device
-    mine = Progress(version=6, visits=6, exercises_done={"breathing": 3, "forgiveness": 1})
-    merged = merge(stored, mine, base)
-    assert merged.visits == 7
-    assert merged.exercises_done == {"breathing": 4, "forgiveness": 1}
+def test_a_merge_adds_what_the_session_counted_beyond_its_stored_entry():
+    # The other device's session counted a visit and an exercise; this session has counted a
+    # visit and one more exercise, one of them already stored by an earlier save of its own.
+    stored = Progress(
+        version=7,
+        visits=6,
+        exercises_done={"breathing": 3},
+        sessions={"other": {"at": 5, "visits": 1, "done": {"breathing": 1}},
+                  "mine": {"at": 4, "visits": 1, "done": {}}},
+    )  # fmt: skip
+    mine = Progress(
+        version=6,
+        visits=6,
+        exercises_done={"breathing": 2, "forgiveness": 1},
+        sessions={"mine": {"at": 9, "visits": 1, "done": {"forgiveness": 1}}},
+    )
+    merged = merge(stored, mine, "mine")
+    assert merged.visits == 6  # this session's visit is stored already
+    assert merged.exercises_done == {"breathing": 3, "forgiveness": 1}
     assert merged.version == 7
+    assert merged.sessions["mine"]["done"] == {"forgiveness": 1}
+    assert merged.sessions["other"] == stored.sessions["other"]
 
 
-def test_without_a_base_counts_never_go_down_as_before():
+def test_a_merge_never_brings_back_a_session_entry_the_store_pruned():
+    stored = Progress(sessions={"new": {"at": 9, "visits": 1, "done": {}}})
+    mine = Progress(sessions={"gone": {"at": 1, "visits": 3, "done": {}},
+                              "mine": {"at": 9, "visits": 1, "done": {}}})  # fmt: skip
+    assert set(merge(stored, mine, "mine").sessions) == {"new", "mine"}
+
+
+def test_without_a_session_counts_never_go_down():
     stored = Progress(visits=6, exercises_done={"breathing": 3})
-    mine = Progress(visits=2, exercises_done={"breathing": 1})
+    mine = Progress(visits=2, exercises_done={"breathing": 1, "gentle": 1})
     merged = merge(stored, mine)
-    assert merged.visits == 6 and merged.exercises_done == {"breathing": 3}
+    assert merged.visits == 6 and merged.exercises_done == {"breathing": 3, "gentle": 1}
+
+
+def counted(progress: Progress, session_id: str, visits: int) -> Progress:
+    """`progress` carrying a session's entry: it counted `visits` visits in all."""
+    progress.sessions[session_id] = {"at": 1, "visits": visits, "done": {}}
+    return progress
 
 
 def test_a_save_that_conflicts_twice_adds_its_counts_once(tmp_path):
@@ -36,11 +63,11 @@ def test_a_save_that_conflicts_twice_adds_its_counts_once(tmp_path):
     start = store.save(key, Progress(visits=1))
     mine = Progress.from_dict(start.to_dict())
     mine.visits = 2  # this device's visit
-    for _ in range(2):  # two other devices visit meanwhile
+    for n in range(2):  # two other devices visit meanwhile
         other = store.load(key)
         other.visits += 1
-        store.save(key, other, base=store.load(key))
-    saved = store.save(key, mine, base=start)
+        store.save(key, counted(other, f"other-{n}", 1), f"other-{n}")
+    saved = store.save(key, counted(mine, "mine", 1), "mine")
     assert saved.visits == 4
     assert store.load(key).visits == 4
 
@@ -144,13 +171,71 @@ def test_a_save_that_timed_out_but_landed_is_not_counted_twice(tmp_path):
     assert stored.tip_id is not None
 
 
-def test_the_record_remembers_only_its_latest_writes(tmp_path):
+class LandsThenDownStore(SqliteStore):
+    """Its next write lands but the answer never comes; then it is down for a while."""
+
+    lose_next_answer = False
+    down = False
+
+    def read(self, key: str) -> Progress | None:
+        if self.down:
+            raise StoreError("connect timeout")
+        return super().read(key)
+
+    def write(self, key: str, progress: Progress, expected_version: int) -> None:
+        if self.down:
+            raise StoreError("connect timeout")
+        super().write(key, progress, expected_version)
+        if self.lose_next_answer:
+            self.lose_next_answer = False
+            raise StoreError("read timeout")
+
+
+def test_a_landed_save_followed_by_many_failed_ones_is_counted_once(tmp_path):
+    # Found by the 50-user load run with the store frozen for 10 s: the first save of the
+    # outage landed, a dozen more failed, and the skill had kept only the latest eight saves'
+    # ids, so the landed one was not recognised and its exercise was counted again.
+    store = LandsThenDownStore(tmp_path / "p.sqlite3")
+    skill = build_skill(store=store, skill_id=None)
+    device = Device(lambda event: handle_event(skill, event))
+    device.launch()
+    # GIVEN a finished exercise whose save landed unanswered, and then the store went away
+    store.lose_next_answer = True
+    finish_an_exercise(device)
+    store.down = True
+    for _ in range(12):  # every turn that changed progress tries, and fails, to save
+        device.intent("AMAZON.HelpIntent")
+        device.intent("DailyTipIntent")
+    # WHEN the store is back and the session saves
+    store.down = False
+    device.intent("AMAZON.StopIntent")
+    # THEN the visit and the exercise are counted once
+    stored = store.load(user_key(device.user_id))
+    assert stored.visits == 1
+    assert stored.exercises_done == {"gentle": 1}
+
+
+def test_the_record_remembers_only_its_latest_sessions(tmp_path):
     store = SqliteStore(tmp_path / "p.sqlite3")
-    key = user_key("amzn1.ask.account.writes")
+    key = user_key("amzn1.ask.account.sessions")
     progress = Progress()
-    for n in range(20):
-        progress = store.save(key, progress, write_id=f"w{n}")
-    assert store.load(key).writes == [f"w{n}" for n in range(12, 20)]
+    for n in range(MAX_SESSIONS_REMEMBERED + 4):
+        progress.visits += 1
+        progress.sessions[f"s{n}"] = {"at": n, "visits": 1, "done": {}}
+        progress = store.save(key, progress, f"s{n}")
+    stored = store.load(key)
+    assert sorted(stored.sessions, key=lambda sid: int(sid[1:])) == [
+        f"s{n}" for n in range(4, MAX_SESSIONS_REMEMBERED + 4)
+    ]
+    assert stored.visits == MAX_SESSIONS_REMEMBERED + 4
+
+
+def test_a_damaged_session_entry_is_dropped_when_loaded():
+    progress = Progress.from_dict(
+        {"visits": 2, "sessions": {"good": {"at": 1, "visits": 1, "done": {"gentle": 1}},
+                                   "bad": {"visits": "x"}, "worse": [1]}}
+    )  # fmt: skip
+    assert set(progress.sessions) == {"good"}
 
 
 class RetriedAfterLandingStore(SqliteStore):
@@ -172,7 +257,7 @@ def test_a_write_whose_retry_conflicts_with_itself_is_counted_once(tmp_path):
     mine = Progress.from_dict(start.to_dict())
     mine.visits = 2
     store.retry_next = True
-    saved = store.save(key, mine, base=start, write_id="w-retried")
+    saved = store.save(key, counted(mine, "mine", 1), "mine")
     assert saved.visits == 2
     assert store.load(key).visits == 2
 
@@ -183,6 +268,7 @@ def test_a_newer_copy_without_a_strategy_keeps_the_stored_one():
     # was on, so "continue" had nothing to continue.
     stored = Progress(version=3, last_strategy=4, position_at=100.0, strategies_heard=[4])
     mine = Progress(position_at=200.0, exercises_done={"gentle": 1})
-    merged = merge(stored, mine, base=Progress())
+    mine.sessions["mine"] = {"at": 1, "visits": 0, "done": {"gentle": 1}}
+    merged = merge(stored, mine, "mine")
     assert merged.last_strategy == 4
     assert merged.position_at == 200.0 and merged.exercises_done == {"gentle": 1}

@@ -9,7 +9,7 @@ it is conditional on the version, and a conflict merges (see `store.base.Progres
 from __future__ import annotations
 
 import logging
-import uuid
+import time
 
 from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
@@ -20,9 +20,7 @@ from ask_sdk_model import Response
 
 from trust_coach.state import Progress, merge
 from trust_coach.store.base import (
-    ATTEMPT_KEY,
-    BASE_KEY,
-    WRITE_KEY,
+    SESSION_KEY,
     RecordDeleted,
     StoreError,
     envelope_user_key,
@@ -72,15 +70,22 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
         except Exception as error:  # the store is down: answer without personal memory
             log.warning("progress load failed for %s: %s", _who(handler_input), _why(error))
             count(STORE_ERRORS)
+            if not session.get(_UNLOADED):  # this session's counting starts from nothing
+                turn.conversation.set_base(Progress())
             session[_UNLOADED] = True
             handler_input.attributes_manager.request_attributes[_STORE_FAILED] = True
             turn.conversation.keep_progress(turn.progress)
             return
         if session.pop(_UNLOADED, False):
             # Progress made while the store was down joins what was stored; this session
-            # counted from nothing, so all its counts are added.
-            turn.progress = merge(stored, turn.progress, base=Progress())
-            turn.conversation.set_base(stored)
+            # counted from nothing, so all its counts are added, under its own id.
+            conversation = turn.conversation
+            mine = turn.progress
+            counted = conversation.counted(mine, time.time())
+            if counted is not None:
+                mine.sessions[conversation.session_id] = counted
+            turn.progress = merge(stored, mine, conversation.session_id)
+            turn.conversation.set_base(turn.progress)
         else:
             turn.progress = stored
             turn.conversation.mark_saved(stored)
@@ -107,12 +112,10 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
         return
     manager = handler_input.attributes_manager
     attributes = turn.progress.to_dict()
-    base = turn.conversation.base()
-    if base is not None:  # what a merge on conflict adds this session's counts to
-        attributes[BASE_KEY] = base.to_dict()
-    write_id = uuid.uuid4().hex[:12]
-    attributes[WRITE_KEY] = write_id
-    attributes[ATTEMPT_KEY] = turn.conversation.attempts()
+    counted = turn.conversation.counted(turn.progress, time.time())
+    if counted is not None:  # what a merge on conflict adds to the stored counts
+        attributes["sessions"][turn.conversation.session_id] = counted
+        attributes[SESSION_KEY] = turn.conversation.session_id
     manager.persistent_attributes = attributes
     try:
         manager.save_persistent_attributes()
@@ -123,8 +126,6 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     except Exception as error:  # keep it in the session; the next turn tries again
         log.warning("progress save failed for %s: %s", _who(handler_input), _why(error))
         count(STORE_ERRORS)
-        # A write that timed out may still land: remember what it carried.
-        turn.conversation.add_attempt(write_id, turn.progress)
         return
     turn.progress = Progress.from_dict(attributes)
     turn.conversation.keep_progress(turn.progress)

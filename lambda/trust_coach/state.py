@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cache
@@ -17,8 +18,9 @@ from typing import Any
 # Bounds that keep a stored record small however long someone uses the skill.
 MAX_PRACTICE_DAYS = 14
 MAX_TIPS_REMEMBERED = 64
-# Ids of the latest saves, so a save that timed out but landed is recognised (see store.base).
-MAX_WRITES_REMEMBERED = 8
+# What the latest sessions each counted, so a save that timed out but landed later is never
+# counted twice (see merge). A live session's entry is only lost after this many newer ones.
+MAX_SESSIONS_REMEMBERED = 16
 
 
 def _plain(value: Any) -> Any:
@@ -81,7 +83,8 @@ class Progress:
     last_practice: dict[str, str] = field(default_factory=dict)  # exercise id -> ISO date
     practice_days: list[str] = field(default_factory=list)  # ISO dates, newest last
     extra: dict[str, Any] = field(default_factory=dict)  # later features' data, kept as is
-    writes: list[str] = field(default_factory=list)  # ids of the latest saves, newest last
+    # Session id -> what that session counted in all (see `SessionCount`), for recent sessions.
+    sessions: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_new(self) -> bool:
@@ -109,7 +112,9 @@ class Progress:
         progress = cls(**values)
         progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
         progress.practice_days = progress.practice_days[-MAX_PRACTICE_DAYS:]
-        progress.writes = progress.writes[-MAX_WRITES_REMEMBERED:]
+        progress.sessions = _newest_sessions(
+            {sid: entry for sid, entry in progress.sessions.items() if _is_session_count(entry)}
+        )
         return progress
 
     def copy(self) -> Progress:
@@ -150,12 +155,14 @@ def _copied(value: Any) -> Any:
     return value
 
 
-def merge(stored: Progress, mine: Progress, base: Progress | None = None) -> Progress:
+def merge(stored: Progress, mine: Progress, session_id: str | None = None) -> Progress:
     """Combine two copies of one user's progress so that no update is lost.
 
-    Sets are unioned and the newer position wins. Counters (visits, exercises finished) add
-    what `mine` counted since `base`, the copy it started from, to what is stored: two devices
-    that each finished an exercise count two. Without a base they never go down.
+    Sets are unioned and the newer position wins. Counters (visits, exercises finished): with
+    `session_id`, `mine.sessions[session_id]` is everything that session counted, and what is
+    stored gains only the part its own entry for that session does not hold yet. Two devices
+    that each finished an exercise count two; a save that timed out but landed later, or was
+    retried after landing, is not counted again. Without a session they never go down.
     """
     newer, older = (mine, stored) if mine.position_at >= stored.position_at else (stored, mine)
     merged = Progress.from_dict(newer.to_dict())
@@ -166,12 +173,24 @@ def merge(stored: Progress, mine: Progress, base: Progress | None = None) -> Pro
     tips = list(older.tips_heard)
     tips += [t for t in newer.tips_heard if t not in tips]
     merged.tips_heard = tips[-MAX_TIPS_REMEMBERED:]
-    merged.visits = _counted(stored.visits, mine.visits, base.visits if base else None)
-    done = dict(stored.exercises_done)
-    for key, count in mine.exercises_done.items():
-        since = base.exercises_done.get(key, 0) if base else None
-        done[key] = _counted(done.get(key, 0), count, since)
-    merged.exercises_done = done
+    counted = mine.sessions.get(session_id) if session_id else None
+    if counted is not None:
+        already = stored.sessions.get(session_id) or {}
+        merged.visits = stored.visits + _more(counted, already, "visits")
+        done = dict(stored.exercises_done)
+        counted_done, already_done = counted.get("done", {}), already.get("done", {})
+        for key in counted_done:
+            done[key] = done.get(key, 0) + _more(counted_done, already_done, key)
+        merged.exercises_done = done
+        # Other sessions' entries as stored: this copy's may be stale, or pruned since.
+        merged.sessions = _newest_sessions({**stored.sessions, session_id: counted})
+    else:
+        merged.visits = max(stored.visits, mine.visits)
+        merged.exercises_done = {
+            key: max(stored.exercises_done.get(key, 0), mine.exercises_done.get(key, 0))
+            for key in stored.exercises_done.keys() | mine.exercises_done.keys()
+        }
+        merged.sessions = dict(stored.sessions)
     last = dict(older.last_practice)
     for key, day in newer.last_practice.items():
         last[key] = max(last.get(key, day), day)
@@ -190,20 +209,52 @@ def merge(stored: Progress, mine: Progress, base: Progress | None = None) -> Pro
                 name: max(mine_counts.get(name, 0), stored_counts.get(name, 0))
                 for name in mine_counts.keys() | stored_counts.keys()
             }
-    writes = list(stored.writes)
-    writes += [w for w in mine.writes if w not in writes]
-    merged.writes = writes[-MAX_WRITES_REMEMBERED:]
     return merged
+
+
+def _more(counted: dict[str, Any], already: dict[str, Any], key: str) -> int:
+    """How much of a session's count the store does not hold yet; never negative."""
+    return max(0, int(counted.get(key, 0)) - int(already.get(key, 0)))
+
+
+def session_count(
+    progress: Progress, base: Progress, synced: dict[str, Any] | None, at: float
+) -> dict[str, Any]:
+    """Everything one session counted: what it had counted when its copy was last loaded or
+    saved (`synced`, its entry then), plus what `progress` counted since (`base`, the
+    counters then). Stored under the session's id; `at` orders entries for pruning."""
+    synced = synced or {}
+    done = dict(synced.get("done") or {})
+    for key, count in progress.exercises_done.items():
+        done[key] = done.get(key, 0) + max(0, count - base.exercises_done.get(key, 0))
+    visits = synced.get("visits", 0) + max(0, progress.visits - base.visits)
+    return {"at": int(at), "visits": visits, "done": {k: v for k, v in done.items() if v}}
+
+
+def _newest_sessions(sessions: dict[str, Any]) -> dict[str, Any]:
+    if len(sessions) <= MAX_SESSIONS_REMEMBERED:
+        return sessions
+    newest = sorted(sessions, key=lambda sid: sessions[sid].get("at", 0))
+    return {sid: sessions[sid] for sid in newest[-MAX_SESSIONS_REMEMBERED:]}
+
+
+def _is_session_count(entry: Any) -> bool:
+    """Whether a stored session entry is well formed (a damaged one is dropped)."""
+    return (
+        isinstance(entry, dict)
+        and _is_count(entry.get("at", 0))
+        and _is_count(entry.get("visits", 0))
+        and isinstance(entry.get("done", {}), dict)
+        and all(isinstance(k, str) and _is_count(v) for k, v in entry.get("done", {}).items())
+    )
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _counters(progress: Progress) -> dict[str, Any]:
     return {"visits": progress.visits, "exercises_done": dict(progress.exercises_done)}
-
-
-def _counted(stored: int, mine: int, base: int | None) -> int:
-    if base is None:
-        return max(stored, mine)
-    return stored + max(0, mine - base)
 
 
 def _is_counter(value: Any) -> bool:
@@ -217,8 +268,8 @@ class Conversation:
 
     PROGRESS = "progress"
     SAVED = "saved"
-    BASE = "base"  # the counters as last loaded or saved: what a merge adds to
-    ATTEMPTS = "attempts"  # saves that failed but may have landed: their ids and counters
+    BASE = "base"  # the counters as last loaded or saved: what the session counted since
+    SESSION_ID = "sid"  # the session's key in Progress.sessions
     PLACE = "place"
     PENDING = "pending"
     TIMEZONE = "tz"
@@ -245,30 +296,29 @@ class Conversation:
         self.set_base(progress)
 
     def base(self) -> Progress | None:
-        """The copy this session's counters started from, if the session knows it."""
+        """The counters of this session's copy as last loaded or saved, if the session knows."""
         raw = self._attrs.get(self.BASE)
         return Progress.from_dict(raw) if isinstance(raw, dict) else None
 
     def set_base(self, progress: Progress) -> None:
         self._attrs[self.BASE] = _counters(progress)
-        self._attrs.pop(self.ATTEMPTS, None)
 
-    def attempts(self) -> list[tuple[str, Progress]]:
-        """Saves since the last good one that failed without an answer, oldest first: any of
-        them may still have landed. Each is its write id and the counters it carried."""
-        raw = self._attrs.get(self.ATTEMPTS)
-        if not isinstance(raw, list):
-            return []
-        return [
-            (item["id"], Progress.from_dict(item))
-            for item in raw
-            if isinstance(item, dict) and isinstance(item.get("id"), str)
-        ]
+    @property
+    def session_id(self) -> str:
+        """This session's key in the record's per-session counts, made on first use."""
+        current = self._attrs.get(self.SESSION_ID)
+        if not isinstance(current, str) or not current:
+            current = uuid.uuid4().hex[:12]
+            self._attrs[self.SESSION_ID] = current
+        return current
 
-    def add_attempt(self, write_id: str, progress: Progress) -> None:
-        kept = [item for item in self._attrs.get(self.ATTEMPTS) or [] if isinstance(item, dict)]
-        kept.append({"id": write_id, **_counters(progress)})
-        self._attrs[self.ATTEMPTS] = kept[-MAX_WRITES_REMEMBERED:]
+    def counted(self, progress: Progress, at: float) -> dict[str, Any] | None:
+        """Everything this session counted so far (see `session_count`), or None when the
+        session lost track (no base): a merge then keeps the larger counts instead."""
+        base = self.base()
+        if base is None:
+            return None
+        return session_count(progress, base, progress.sessions.get(self.session_id), at)
 
     @property
     def place(self) -> dict[str, Any]:

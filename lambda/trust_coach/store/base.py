@@ -16,7 +16,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from trust_coach.state import MAX_WRITES_REMEMBERED, Progress, merge
+from trust_coach.state import Progress, merge
 
 # The record's key: a hash of the Alexa user id. The SAM table's key schema uses this name.
 KEY_ATTRIBUTE = "user_key"
@@ -27,11 +27,9 @@ DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem
 # A record nobody has touched for this long is left to expire.
 RETENTION_SECONDS = 400 * 24 * 3600
 MAX_SAVE_ATTEMPTS = 4
-# In the attributes handed to `save_attributes`, never saved: the counters the session started
-# from, this save's id, and an earlier save that failed but may have landed (id and counters).
-BASE_KEY = "_base"
-WRITE_KEY = "_write"
-ATTEMPT_KEY = "_attempt"
+# In the attributes handed to `save_attributes`, never saved: the id of the session saving,
+# whose entry in `Progress.sessions` holds everything it counted (see `state.merge`).
+SESSION_KEY = "_session"
 # Conflict retries stop after this long, so a slow store cannot hold up the answer.
 SAVE_BUDGET_SECONDS = 1.0
 
@@ -88,24 +86,14 @@ class ProgressStore(AbstractPersistenceAdapter):
     def load(self, key: str) -> Progress:
         return self.read(key) or Progress()
 
-    def save(
-        self,
-        key: str,
-        progress: Progress,
-        base: Progress | None = None,
-        write_id: str | None = None,
-        attempts: list[tuple[str, Progress]] | None = None,
-    ) -> Progress:
+    def save(self, key: str, progress: Progress, session_id: str | None = None) -> Progress:
         """Save with optimistic locking, merging on conflict; returns what was stored.
 
-        `base` is the copy `progress` started from, so a merge adds its counts (see merge).
-        `write_id` is kept in the record's recent writes. `attempts` are earlier saves of this
-        session that failed without an answer, oldest first: if one's id is in the record, it
-        landed after all, and the counts it carried are not added twice.
+        With `session_id`, `progress.sessions[session_id]` is everything that session counted,
+        so a merge adds only what the store does not hold yet (see `state.merge`): a write
+        that timed out but landed, or a retry of one that landed, is never counted twice.
         """
         mine = progress.copy()
-        if write_id:
-            mine.writes = [*mine.writes, write_id][-MAX_WRITES_REMEMBERED:]
         started = time.monotonic()
         for attempt in range(MAX_SAVE_ATTEMPTS):
             if attempt and time.monotonic() - started > SAVE_BUDGET_SECONDS:
@@ -123,17 +111,8 @@ class ProgressStore(AbstractPersistenceAdapter):
                     # was loaded: never bring the forgotten progress back.
                     raise RecordDeleted(key) from None
                 stored = stored or Progress()
-                if write_id and write_id in stored.writes:
-                    # This very write landed, and the client's retry of it conflicted with
-                    # it (a lost answer): what is stored already holds it.
-                    return stored
-                for earlier_id, carried in reversed(attempts or []):
-                    if earlier_id in stored.writes:
-                        base = carried  # that save landed after all: its counts are stored
-                        break
-                mine = merge(stored, mine, base)
+                mine = merge(stored, mine, session_id)
                 mine.version = stored.version
-                base = stored  # mine now holds what is stored, plus its own changes
         raise StoreError("too many concurrent saves for one user")
 
     # ask-sdk-core's seam, on top of the record operations.
@@ -143,17 +122,12 @@ class ProgressStore(AbstractPersistenceAdapter):
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
     ) -> None:
-        """Save, then write the stored version back into `attributes` for the next save."""
-        raw_base = attributes.pop(BASE_KEY, None)
-        base = Progress.from_dict(raw_base) if isinstance(raw_base, dict) else None
-        write_id = attributes.pop(WRITE_KEY, None)
-        attempts = attributes.pop(ATTEMPT_KEY, None)
+        """Save, then write what was stored back into `attributes` for the next save."""
+        session_id = attributes.pop(SESSION_KEY, None)
         saved = self.save(
             envelope_user_key(request_envelope),
             Progress.from_dict(attributes),
-            base,
-            write_id if isinstance(write_id, str) else None,
-            attempts if isinstance(attempts, list) else None,
+            session_id if isinstance(session_id, str) else None,
         )
         attributes.clear()
         attributes.update(saved.to_dict())
