@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--think", type=float, default=0.3, help="mean pause between turns, s")
+    parser.add_argument("--think", type=float, default=2.0, help="mean pause between turns, s")
+    parser.add_argument("--ramp", type=float, default=5.0, help="devices join over this long, s")
     parser.add_argument("--two-device-every", type=int, default=5, help="0: one device each")
     parser.add_argument("--unsigned", action="store_true", help="serve without verification")
     parser.add_argument("--outage", choices=OUTAGE_KINDS, help="take the store away mid-run")
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         users=args.users,
         seconds=args.seconds,
         think_seconds=args.think,
+        ramp_seconds=args.ramp,
         two_device_every=args.two_device_every,
         signed=not args.unsigned,
         outage=args.outage,

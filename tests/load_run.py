@@ -53,6 +53,9 @@ REQUEST_TIMEOUT_SECONDS = 10.0
 MAX_EXERCISE_TURNS = 40
 MAX_HOLD_TURNS = 60
 OUTAGE_KINDS = ("down", "freeze")
+# How often the watcher reads every record. Each round is one read per user on the same
+# server the skill uses: every 0.5 s, 50 users made twice the skill's own store traffic.
+WATCH_SECONDS = 2.0
 OUTAGE_ANSWER_SECONDS = 3.0  # the budget for an answer while the store is away
 # The skill's "something went wrong" answers: under load, none may be heard.
 APOLOGIES = CATALOG.files["prompts"]["error"]
@@ -62,7 +65,10 @@ APOLOGIES = CATALOG.files["prompts"]["error"]
 class Settings:
     users: int = 50
     seconds: float = 60.0
-    think_seconds: float = 0.3  # mean pause between turns (people take seconds; this is brisk)
+    # Mean pause between turns. People take longer: an answer alone takes seconds to say.
+    # The short CI runs keep 0.3 s for volume; `make load` uses 2 s (scripts/load.py).
+    think_seconds: float = 0.3
+    ramp_seconds: float = 5.0  # devices join one by one over this long, not all in one burst
     two_device_every: int = 5  # every fifth user talks from two devices at once
     signed: bool = True  # requests signed by a test CA the server trusts, as Alexa signs them
     outage: str | None = None  # "down" (connections refused) or "freeze" (never answers)
@@ -217,7 +223,8 @@ class User:
                 return
             self.turn(device, "AMAZON.HelpIntent")
 
-    def talk(self, device: Device, deadline: float) -> None:
+    def talk(self, device: Device, start: float, deadline: float) -> None:
+        time.sleep(max(0.0, start - time.monotonic()))
         while time.monotonic() < deadline:
             try:
                 self.session(device)
@@ -322,10 +329,13 @@ class LoadRun:
             ]  # fmt: skip
             self.began = time.monotonic()
             deadline = self.began + settings.seconds
+            devices = [(user, device) for user in users for device in user.devices]
+            step = settings.ramp_seconds / len(devices)
             threads = [
-                threading.Thread(target=user.talk, args=(device, deadline), daemon=True)
-                for user in users
-                for device in user.devices
+                threading.Thread(
+                    target=user.talk, args=(device, self.began + n * step, deadline), daemon=True
+                )
+                for n, (user, device) in enumerate(devices)
             ]
             stop_watching = threading.Event()
             watcher = threading.Thread(
@@ -370,7 +380,7 @@ class LoadRun:
     def watch(self, store: DynamoDbStore, users: list[User], done: threading.Event) -> None:
         """Read every record now and then: none may go backwards (version, sets, counts)."""
         seen: dict[str, Any] = {}
-        while not done.wait(0.5):
+        while not done.wait(WATCH_SECONDS):
             if self.outage.active.is_set():
                 continue
             for user in users:

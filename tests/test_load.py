@@ -29,7 +29,7 @@ def test_ten_users_for_ten_seconds_lose_nothing():
     # GIVEN the load script as `make load` runs it, shortened WHEN it runs
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "load.py"), "--users", "10", "--seconds", "10",
-         "--json"],
+         "--think", "0.3", "--ramp", "1", "--json"],
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     report = json.loads(result.stdout.splitlines()[-1])
@@ -45,7 +45,9 @@ def test_ten_users_for_ten_seconds_lose_nothing():
 @pytest.mark.parametrize("outage", ["down", "freeze"])
 def test_an_outage_mid_load_is_answered_in_time_and_loses_nothing(outage, tmp_path):
     # GIVEN ten users talking WHEN the store goes away for 4 s of a 12 s run, then comes back
-    settings = Settings(users=10, seconds=12, outage=outage, outage_at=4, outage_for=4)
+    settings = Settings(
+        users=10, seconds=12, ramp_seconds=1, outage=outage, outage_at=4, outage_for=4
+    )
     report = LoadRun(settings, tmp_path).run()
     text = show(report)
     # THEN every request was answered, those during the outage within 3 s
