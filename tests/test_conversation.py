@@ -277,6 +277,32 @@ def test_unknown_intent_is_answered_not_raised(device):
     assert "Sorry" in said(device)
 
 
+def apology_heard(device: Device) -> bool:
+    return any(readable(text) in said(device) for text in CATALOG.files["prompts"]["error"])
+
+
+def test_an_intent_request_naming_no_intent_gets_the_fallback_not_an_apology(device):
+    # Found by fuzzing: the SDK's intent-name helper raised on it, and the user heard an apology.
+    device.launch()
+    envelope = device.envelope({"type": "IntentRequest"})
+    device.last = device.send(envelope)
+    assert "didn't" in said(device) and not apology_heard(device)
+
+
+def test_a_damaged_strategy_place_counts_as_nowhere(device):
+    # Found by fuzzing: help on a strategy whose number was not a number raised a TypeError.
+    device.launch()
+    strategy_slot(device, "3")
+    for number in (None, "three", [3], 0, 99, True, 2.5):
+        device.attributes["place"] = {"area": "strategy", "number": number, "part": "summary"}
+        device.intent("AMAZON.HelpIntent")
+        assert not apology_heard(device), number
+        assert "not a substitute" in said(device)  # the top-level help
+        device.attributes["place"] = {"area": "strategy", "number": number, "part": "more"}
+        device.intent("AMAZON.RepeatIntent")
+        assert not apology_heard(device), number
+
+
 def test_skill_id_is_checked_when_configured(store):
     import pytest
 

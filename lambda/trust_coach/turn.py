@@ -60,7 +60,12 @@ class Turn:
 
     @property
     def place(self) -> dict[str, Any]:
-        return self.conversation.place
+        """Where the user is; a strategy place whose number the catalog lacks (a damaged
+        session) counts as nowhere, so handlers can trust the number."""
+        place = self.conversation.place
+        if place.get("area") == "strategy" and not self.catalog.has_strategy(place.get("number")):
+            return {}
+        return place
 
     @place.setter
     def place(self, value: dict[str, Any]) -> None:

@@ -150,6 +150,14 @@ class Catalog:
     def strategy(self, number: int) -> Strategy:
         return self.strategies[number - 1]
 
+    def has_strategy(self, number: Any) -> bool:
+        """Whether `number` (from a session, so of any type) numbers one of the strategies."""
+        return (
+            isinstance(number, int)
+            and not isinstance(number, bool)
+            and 1 <= number <= len(self.strategies)
+        )
+
     def find_strategy(self, spoken: str | None) -> Strategy | None:
         """The strategy a slot value (id, name, synonym or number) refers to, if any."""
         if not spoken:

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type
+from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
 from trust_coach.turn import Turn
@@ -23,7 +23,7 @@ class TurnHandler(AbstractRequestHandler):
         if request_type in self.request_types:
             return self.applies(Turn.of(handler_input))
         if self.intents and request_type == "IntentRequest":
-            return get_intent_name(handler_input) in self.intents and self.applies(
+            return intent_name(handler_input) in self.intents and self.applies(
                 Turn.of(handler_input)
             )
         return False
@@ -37,6 +37,12 @@ class TurnHandler(AbstractRequestHandler):
 
     def respond(self, turn: Turn) -> Response:
         raise NotImplementedError
+
+
+def intent_name(handler_input: HandlerInput) -> str | None:
+    """The intent's name; None for an IntentRequest that names none (the SDK's helper raises)."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    return getattr(intent, "name", None)
 
 
 def slot_value(turn: Turn, name: str) -> str | None:
