@@ -29,7 +29,10 @@ class Program:
         raise NotImplementedError
 
     def _record(self, model: Any, **_: Any) -> None:
-        self.calls[model.name] += 1
+        self._count(model.name)
+
+    def _count(self, operation: str) -> None:
+        self.calls[operation] += 1
 
     def send(self, event: dict[str, Any]) -> dict[str, Any]:
         return self.handler(event, None)
@@ -50,7 +53,7 @@ class TrustCoach(Program):
         from trust_coach.store.dynamodb import shared_client
 
         app.skill()  # built now, while TABLE_NAME names this program's table
-        shared_client().meta.events.register("before-call.dynamodb", self._record)
+        shared_client().watch(self._count)
         return app.lambda_handler
 
 

@@ -32,7 +32,9 @@ import pytest
 from processes import stop_process
 
 from trust_coach.store.base import EXPIRY_ATTRIBUTE, KEY_ATTRIBUTE
-from trust_coach.store.dynamodb import DynamoDbStore, client_config
+from trust_coach.store.dynamodb import DynamoDbStore, make_client
+from trust_coach.store.dynamodb_api import DynamoDbApi
+from trust_coach.store.sigv4 import Credentials
 
 REGION = "us-east-1"
 START_TIMEOUT_SECONDS = 30.0
@@ -55,14 +57,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def client_for(endpoint: str) -> Any:
-    """A client with the store's timeouts and retries, pointed at `endpoint`."""
+def client_for(endpoint: str) -> DynamoDbApi:
+    """The store's own client, with its timeouts and retries, pointed at `endpoint`."""
+    credentials = Credentials(
+        FAKE_AWS_ENV["AWS_ACCESS_KEY_ID"], FAKE_AWS_ENV["AWS_SECRET_ACCESS_KEY"]
+    )
+    return make_client(endpoint_url=endpoint, region=REGION, credentials=credentials)
+
+
+def admin_client_for(endpoint: str) -> Any:
+    """A boto3 client, for what the store never does (creating tables) and for checks."""
     session = boto3.session.Session(
         aws_access_key_id=FAKE_AWS_ENV["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=FAKE_AWS_ENV["AWS_SECRET_ACCESS_KEY"],
         region_name=REGION,
     )
-    return session.client("dynamodb", endpoint_url=endpoint, config=client_config())
+    return session.client("dynamodb", endpoint_url=endpoint)
 
 
 class DynamoDbServer:
@@ -114,13 +124,17 @@ class DynamoDbServer:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGCONT)
 
-    def client(self) -> Any:
+    def client(self) -> DynamoDbApi:
+        """The store's client on this server."""
         return client_for(self.endpoint)
+
+    def admin(self) -> Any:
+        return admin_client_for(self.endpoint)
 
     def create_table(self, name: str | None = None) -> str:
         """A progress table as the SAM template declares it: string key, on demand, TTL."""
         name = name or f"progress-{uuid.uuid4().hex[:8]}"
-        admin = self.client()
+        admin = self.admin()
         admin.create_table(
             TableName=name,
             AttributeDefinitions=[{"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"}],
@@ -172,14 +186,11 @@ class FaultyEndpoint:
 
 
 class CallLog:
-    """DynamoDB calls as the client makes them (botocore's before-call event), by operation."""
+    """DynamoDB calls as the store's client makes them, by operation."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: DynamoDbApi) -> None:
         self.calls: list[str] = []
-        client.meta.events.register("before-call.dynamodb", self._record)
-
-    def _record(self, model: Any, **_: Any) -> None:
-        self.calls.append(model.name)
+        client.watch(self.calls.append)
 
     def take(self) -> Counter[str]:
         """Calls since the last take."""

@@ -293,7 +293,8 @@ def test_a_throttled_store_costs_one_retry_and_the_answer_still_comes(aws_env, c
 def test_the_time_budget_holds_on_paper():
     """A failing store call, plus the one time zone lookup a turn may make, fits in 3 s."""
     assert WORST_CASE_SECONDS + LOOKUP_TIMEOUT_SECONDS < ANSWER_BUDGET_SECONDS
-    config = dynamodb.client_config()
-    assert config.retries == {"mode": "legacy", "total_max_attempts": dynamodb.MAX_ATTEMPTS}
-    assert config.connect_timeout == dynamodb.CONNECT_TIMEOUT
-    assert config.read_timeout == dynamodb.READ_TIMEOUT
+    client = client_for("http://127.0.0.1:9")
+    assert client.max_attempts == dynamodb.MAX_ATTEMPTS
+    assert client.retry_wait == dynamodb.RETRY_WAIT
+    assert client.connect_timeout == dynamodb.CONNECT_TIMEOUT
+    assert client.read_timeout == dynamodb.READ_TIMEOUT

@@ -163,7 +163,7 @@ def serve(host: str, port: int, skill_id: str | None, insecure: bool) -> int:
     if os.environ.get("TABLE_NAME"):
         from trust_coach.store.dynamodb import shared_client
 
-        try:  # made once here, not by each of the first requests at once (~0.1 s of CPU each)
+        try:  # made once here, not by each of the first requests at once
             shared_client()
         except Exception as error:  # e.g. no region: each turn answers without memory
             print(f"note: no DynamoDB client yet: {type(error).__name__}", file=sys.stderr)

@@ -1,8 +1,9 @@
 """The production store: one DynamoDB item per user, written conditionally on its version.
 
 The item holds the key, the version, the expiry (for DynamoDB TTL) and the progress as a map.
-The botocore client is made once per process, with short timeouts and one retry, so that a turn
-whose store call fails still answers well inside Alexa's 8 seconds (see `WORST_CASE_SECONDS`).
+The client (`dynamodb_api`, DynamoDB's JSON API without botocore) is made once per process,
+with short timeouts and one retry, so that a turn whose store call fails still answers well
+inside Alexa's 8 seconds (see `WORST_CASE_SECONDS`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,6 @@ import os
 from decimal import Decimal
 from functools import cache
 from typing import Any
-
-import botocore.session
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 
 from trust_coach.state import Progress
 from trust_coach.store.attribute_values import deserialize, serialize
@@ -27,8 +24,14 @@ from trust_coach.store.base import (
     expiry_from,
     now,
 )
+from trust_coach.store.dynamodb_api import (
+    DynamoDbApi,
+    DynamoDbError,
+    credentials_from_botocore,
+    credentials_from_environment,
+)
+from trust_coach.store.sigv4 import Credentials
 
-SERVICE = "dynamodb"
 VERSION_ATTRIBUTE = "version"
 PROGRESS_ATTRIBUTE = "progress"
 
@@ -36,56 +39,54 @@ PROGRESS_ATTRIBUTE = "progress"
 CONNECT_TIMEOUT = 0.3
 READ_TIMEOUT = 0.6
 MAX_ATTEMPTS = 2  # one retry: enough for a dropped connection, cheap when the table is down
-# botocore's legacy retry mode waits 50 ms before a DynamoDB retry, whatever the error. Its
-# standard mode may wait up to 1 s after throttling: in a voice turn that second is better
-# spent answering without memory.
-RETRY_MODE = "legacy"
+# The wait before that retry, whatever the error: after throttling, a longer back-off would
+# be better spent answering without memory.
 RETRY_WAIT = 0.05
-# One pooled connection per request thread of the web endpoint (web.THREADS); Lambda uses one.
-MAX_POOL_CONNECTIONS = 64
 # The longest one failing store call can take. A turn makes at most one such call: a failed
 # load skips the save, and a save is only tried when the load worked.
 WORST_CASE_SECONDS = MAX_ATTEMPTS * (CONNECT_TIMEOUT + READ_TIMEOUT) + RETRY_WAIT
 
-
-def client_config() -> Config:
-    """Timeouts and retries that keep a failing store call inside `WORST_CASE_SECONDS`."""
-    return Config(
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
-        retries={"mode": RETRY_MODE, "total_max_attempts": MAX_ATTEMPTS},
-        tcp_keepalive=True,
-        max_pool_connections=MAX_POOL_CONNECTIONS,
-    )
-
-
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
-def make_client(endpoint_url: str | None = None, region: str | None = None) -> Any:
-    """A DynamoDB client with the store's timeouts; region and endpoint default to botocore's env.
-
-    botocore reads `AWS_DEFAULT_REGION` and `AWS_ENDPOINT_URL_DYNAMODB` itself; Lambda also
-    sets `AWS_REGION`, which botocore does not read, so it is passed on here. botocore rather
-    than boto3: boto3 adds ~30 ms of imports to a cold start and nothing the store uses.
-    """
+def make_client(
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    credentials: Credentials | None = None,
+) -> DynamoDbApi:
+    """A client with the store's timeouts. Region, endpoint and credentials default to the
+    variables Lambda and the AWS tools set: `AWS_REGION` or `AWS_DEFAULT_REGION`,
+    `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`, and the access key variables."""
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    session = botocore.session.get_session()
-    # Before loading a model, botocore lists every service it ships (hundreds of folders) to
-    # check that the name exists: ~60 ms of a cold start to confirm "dynamodb". This session
-    # makes a DynamoDB client only, so its loader is told the answer.
-    session.get_component("data_loader").list_available_services = _dynamodb_only
-    return session.create_client(
-        "dynamodb", region_name=region, endpoint_url=endpoint_url, config=client_config()
+    if not region:
+        raise StoreError("no DynamoDB client: NoRegionError")
+    endpoint_url = (
+        endpoint_url
+        or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+        or os.environ.get("AWS_ENDPOINT_URL")
+        or regional_endpoint(region)
+    )
+    credentials = credentials or credentials_from_environment() or credentials_from_botocore()
+    if credentials is None:
+        raise StoreError("no DynamoDB client: NoCredentialsError")
+    return DynamoDbApi(
+        endpoint_url,
+        region,
+        credentials,
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        max_attempts=MAX_ATTEMPTS,
+        retry_wait=RETRY_WAIT,
     )
 
 
-def _dynamodb_only(type_name: str) -> list[str]:
-    return [SERVICE]
+def regional_endpoint(region: str) -> str:
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"https://dynamodb.{region}.{suffix}"
 
 
 @cache
-def shared_client() -> Any:
+def shared_client() -> DynamoDbApi:
     """The process's client: made once, so warm Lambda invocations reuse its connections."""
     return make_client()
 
@@ -130,10 +131,7 @@ class DynamoDbStore(ProgressStore):
     @property
     def client(self) -> Any:
         if self._client is None:
-            try:
-                self._client = shared_client()
-            except BotoCoreError as error:  # e.g. no region configured
-                raise StoreError(f"no DynamoDB client: {type(error).__name__}") from error
+            self._client = shared_client()  # StoreError when there is no region or credentials
         return self._client
 
     def _key(self, key: str) -> dict[str, Any]:
@@ -145,8 +143,8 @@ class DynamoDbStore(ProgressStore):
             answer = self.client.get_item(
                 TableName=self.table_name, Key=self._key(key), ConsistentRead=True
             )
-        except (BotoCoreError, ClientError) as error:
-            raise StoreError(f"DynamoDB read failed: {_reason(error)}") from error
+        except DynamoDbError as error:
+            raise StoreError(f"DynamoDB read failed: {error.code}") from error
         item = answer.get("Item")
         return from_item(item) if item else None
 
@@ -169,12 +167,10 @@ class DynamoDbStore(ProgressStore):
             request["ExpressionAttributeValues"] = values
         try:
             self.client.put_item(**request)
-        except ClientError as error:
-            if _reason(error) == _CONDITION_FAILED:
+        except DynamoDbError as error:
+            if error.code == _CONDITION_FAILED:
                 raise VersionConflict(key) from error
-            raise StoreError(f"DynamoDB write failed: {_reason(error)}") from error
-        except BotoCoreError as error:
-            raise StoreError(f"DynamoDB write failed: {_reason(error)}") from error
+            raise StoreError(f"DynamoDB write failed: {error.code}") from error
 
     def expiry_of(self, key: str) -> int | None:
         """The record's expiry (epoch seconds), for checks and tests."""
@@ -187,12 +183,5 @@ class DynamoDbStore(ProgressStore):
     def remove(self, key: str) -> None:
         try:
             self.client.delete_item(TableName=self.table_name, Key=self._key(key))
-        except (BotoCoreError, ClientError) as error:
-            raise StoreError(f"DynamoDB delete failed: {_reason(error)}") from error
-
-
-def _reason(error: Exception) -> str:
-    """The error code or class name: never the message, which can echo request data."""
-    if isinstance(error, ClientError):
-        return str(error.response.get("Error", {}).get("Code", "ClientError"))
-    return type(error).__name__
+        except DynamoDbError as error:
+            raise StoreError(f"DynamoDB delete failed: {error.code}") from error
