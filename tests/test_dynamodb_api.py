@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,54 @@ def test_without_keys_in_the_environment_botocores_chain_is_asked(monkeypatch, t
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     assert credentials_from_environment() is None
     assert make_client(region=REGION).credentials.access_key == "AKIDFILE"
+
+
+def test_container_credentials_as_snapstart_serves_them_are_fetched_and_refreshed(monkeypatch):
+    # With SnapStart, Lambda sets no access keys: a local endpoint serves the credentials.
+    served = []
+
+    class Endpoint(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            assert self.headers["Authorization"] == "container-token"
+            number = len(served) + 1
+            served.append(number)
+            # 12 minutes: inside the window in which botocore refreshes before expiry
+            expires = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=12)
+            body = json.dumps(
+                {
+                    "AccessKeyId": f"ASIA{number}",
+                    "SecretAccessKey": "s",
+                    "Token": "t",
+                    "Expiration": expires.isoformat().replace("+00:00", "Z"),
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            f"http://127.0.0.1:{server.server_address[1]}/creds",
+        )
+        monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container-token")
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+        monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+        client = make_client(region=REGION)
+        first = client.credentials.access_key
+        second = client.credentials.access_key  # near expiry: botocore fetches anew
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert first.startswith("ASIA") and second != first
 
 
 def test_the_lambda_path_imports_no_aws_sdk(dynamodb_server, aws_env):

@@ -9,6 +9,7 @@ inside Alexa's 8 seconds (see `WORST_CASE_SECONDS`).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -52,7 +53,7 @@ _CONDITION_FAILED = "ConditionalCheckFailedException"
 def make_client(
     endpoint_url: str | None = None,
     region: str | None = None,
-    credentials: Credentials | None = None,
+    credentials: Credentials | Callable[[], Credentials] | None = None,
 ) -> DynamoDbApi:
     """A client with the store's timeouts. Region, endpoint and credentials default to the
     variables Lambda and the AWS tools set: `AWS_REGION` or `AWS_DEFAULT_REGION`,

@@ -5,8 +5,9 @@ costs a few. It keeps botocore's behaviour where the store relies on it: the sam
 one retry after 50 ms for a dropped connection, a timeout, a 5xx or throttling, and an error
 code (never the message, which can echo request data) for everything else.
 
-Credentials come from the environment, as Lambda sets them. Where they are not there (a
-developer's AWS profile, say), botocore's own credential chain is asked once, if installed.
+Credentials come from the environment, as Lambda sets them. Where they are not there (with
+SnapStart, Lambda serves them from a container endpoint instead; or a developer's AWS
+profile), botocore's own chain is asked, if installed, and refreshes them as they expire.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class DynamoDbApi:
         self,
         endpoint_url: str,
         region: str,
-        credentials: Credentials,
+        credentials: Credentials | Callable[[], Credentials],
         *,
         connect_timeout: float,
         read_timeout: float,
@@ -75,13 +76,20 @@ class DynamoDbApi:
         self.port = parts.port or (443 if self.secure else 80)
         self.host_header = parts.netloc
         self.region = region
-        self.credentials = credentials
+        self._credentials = credentials
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.max_attempts = max_attempts
         self.retry_wait = retry_wait
         self._local = threading.local()
         self._watchers: list[Callable[[str], None]] = []
+
+    @property
+    def credentials(self) -> Credentials:
+        """The credentials to sign with now (a source that refreshes is asked every call)."""
+        if isinstance(self._credentials, Credentials):
+            return self._credentials
+        return self._credentials()
 
     def watch(self, watcher: Callable[[str], None]) -> None:
         """Call `watcher` with the operation's name (e.g. "GetItem") before each call."""
@@ -208,8 +216,9 @@ def credentials_from_environment() -> Credentials | None:
     return Credentials(access_key, secret_key, os.environ.get("AWS_SESSION_TOKEN") or None)
 
 
-def credentials_from_botocore() -> Credentials | None:
-    """Profiles, SSO and the rest of botocore's chain, for runs outside Lambda."""
+def credentials_from_botocore() -> Callable[[], Credentials] | None:
+    """botocore's chain (container endpoint, profiles, SSO...): a source of credentials that
+    botocore refreshes before they expire. None if botocore is missing or finds nothing."""
     try:
         import botocore.session
     except ImportError:
@@ -217,5 +226,9 @@ def credentials_from_botocore() -> Credentials | None:
     found = botocore.session.get_session().get_credentials()
     if found is None:
         return None
-    frozen = found.get_frozen_credentials()
-    return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+
+    def current() -> Credentials:
+        frozen = found.get_frozen_credentials()
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+
+    return current
