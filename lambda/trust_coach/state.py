@@ -83,7 +83,7 @@ class Progress:
     last_practice: dict[str, str] = field(default_factory=dict)  # exercise id -> ISO date
     practice_days: list[str] = field(default_factory=list)  # ISO dates, newest last
     extra: dict[str, Any] = field(default_factory=dict)  # later features' data, kept as is
-    # Session id -> what that session counted in all (see `SessionCount`), for recent sessions.
+    # Session id -> what that session counted in all (see `session_count`), latest sessions only.
     sessions: dict[str, Any] = field(default_factory=dict)
 
     @property
