@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -148,23 +148,36 @@ class DynamoDbServer:
         return name
 
 
-class FaultyEndpoint:
-    """An HTTP endpoint that answers every DynamoDB call with the same error."""
+class ScriptedEndpoint:
+    """An HTTP endpoint that answers each DynamoDB call as `answer(call_number)` says:
+    (status, JSON body). With `close`, it ends every connection after its answer."""
 
-    def __init__(self, code: str = "ProvisionedThroughputExceededException") -> None:
-        body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": code})
+    def __init__(
+        self, answer: Callable[[int], tuple[int, dict[str, Any]]], close: bool = False
+    ) -> None:
         self.calls = 0
+        self.targets: list[str] = []
+        self.client_ports: set[int] = set()
         endpoint = self
 
         class Answer(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 endpoint.calls += 1
-                self.send_response(400)
+                endpoint.targets.append(self.headers.get("X-Amz-Target", ""))
+                endpoint.client_ports.add(self.client_address[1])
+                status, body = answer(endpoint.calls)
+                data = json.dumps(body).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/x-amz-json-1.0")
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(data)))
+                if close:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
-                self.wfile.write(body.encode())
+                self.wfile.write(data)
 
             def log_message(self, *_: Any) -> None:
                 pass
@@ -176,13 +189,25 @@ class FaultyEndpoint:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def __enter__(self) -> FaultyEndpoint:
+    def __enter__(self) -> ScriptedEndpoint:
         self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def dynamodb_error(code: str) -> dict[str, str]:
+    """DynamoDB's error body; its message echoes request data, which must never be logged."""
+    return {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": f"{code}: echoed"}
+
+
+class FaultyEndpoint(ScriptedEndpoint):
+    """An HTTP endpoint that answers every DynamoDB call with the same error."""
+
+    def __init__(self, code: str = "ProvisionedThroughputExceededException") -> None:
+        super().__init__(lambda _: (400, dynamodb_error(code)))
 
 
 class CallLog:

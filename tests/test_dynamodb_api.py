@@ -19,7 +19,7 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotocoreCredentials
-from dynamodb_server import REGION, client_for
+from dynamodb_server import REGION, ScriptedEndpoint, client_for, dynamodb_error
 
 from trust_coach.store.dynamodb import make_client, regional_endpoint
 from trust_coach.store.dynamodb_api import (
@@ -71,60 +71,14 @@ def test_credentials_never_print_their_secret():
     assert "secret" not in shown and "AKID" in shown
 
 
-class Scripted:
-    """An HTTP endpoint answering each POST with the next (status, body) of a script."""
-
-    def __init__(self, *answers: tuple[int, dict[str, Any]], close: bool = False) -> None:
-        self.answers = list(answers)
-        self.targets: list[str] = []
-        self.connections: set[int] = set()
-        scripted = self
-
-        class Answer(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                scripted.targets.append(self.headers["X-Amz-Target"])
-                scripted.connections.add(self.client_address[1])
-                status, body = scripted.answers.pop(0)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", CONTENT_TYPE)
-                self.send_header("Content-Length", str(len(data)))
-                if close:
-                    self.send_header("Connection", "close")
-                self.end_headers()
-                self.wfile.write(data)
-                if close:
-                    self.close_connection = True
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Scripted:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-
-def error(code: str) -> dict[str, str]:
-    return {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "echoed user data"}
+def scripted(*answers: tuple[int, dict[str, Any]], close: bool = False) -> ScriptedEndpoint:
+    """An endpoint giving `answers` in turn."""
+    return ScriptedEndpoint(lambda number: answers[number - 1], close=close)
 
 
 def test_a_failed_condition_is_not_retried_and_names_its_code():
     with (
-        Scripted((400, error("ConditionalCheckFailedException"))) as server,
+        scripted((400, dynamodb_error("ConditionalCheckFailedException"))) as server,
         pytest.raises(DynamoDbError) as raised,
     ):
         client_for(server.endpoint).put_item(TableName="t", Item={})
@@ -134,10 +88,15 @@ def test_a_failed_condition_is_not_retried_and_names_its_code():
 
 
 @pytest.mark.parametrize(
-    "first", [(500, {}), (400, error("ThrottlingException")), (503, error("ServiceUnavailable"))]
+    "first",
+    [
+        (500, {}),
+        (400, dynamodb_error("ThrottlingException")),
+        (503, dynamodb_error("ServiceUnavailable")),
+    ],
 )
 def test_a_server_error_or_throttling_is_retried_once(first):
-    with Scripted(first, (200, {"Item": {"k": {"S": "v"}}})) as server:
+    with scripted(first, (200, {"Item": {"k": {"S": "v"}}})) as server:
         answer = client_for(server.endpoint).get_item(TableName="t", Key={})
     assert answer == {"Item": {"k": {"S": "v"}}}
     assert len(server.targets) == 2
@@ -145,12 +104,12 @@ def test_a_server_error_or_throttling_is_retried_once(first):
 
 def test_keep_alive_reuses_one_connection_and_survives_the_server_closing_it():
     ok = (200, {})
-    with Scripted(ok, ok, ok) as kept:
+    with scripted(ok, ok, ok) as kept:
         client = client_for(kept.endpoint)
         for _ in range(3):
             client.get_item(TableName="t", Key={})
-    assert len(kept.connections) == 1
-    with Scripted(ok, ok, ok, close=True) as closing:
+    assert len(kept.client_ports) == 1
+    with scripted(ok, ok, ok, close=True) as closing:
         client = client_for(closing.endpoint)
         for _ in range(3):
             client.get_item(TableName="t", Key={})

@@ -138,8 +138,9 @@ def test_a_session_during_an_outage_adds_its_counts_after_recovery(tmp_path):
     assert stored.exercises_done == {"gentle": 2}
 
 
-class LateLandingStore(SqliteStore):
-    """Its next write lands but the answer never comes, as when a request times out late."""
+class LateLandingStore(SwitchableStore):
+    """Its next write lands but the answer never comes, as when a request times out late;
+    it can also be taken down."""
 
     lose_next_answer = False
 
@@ -171,31 +172,11 @@ def test_a_save_that_timed_out_but_landed_is_not_counted_twice(tmp_path):
     assert stored.tip_id is not None
 
 
-class LandsThenDownStore(SqliteStore):
-    """Its next write lands but the answer never comes; then it is down for a while."""
-
-    lose_next_answer = False
-    down = False
-
-    def read(self, key: str) -> Progress | None:
-        if self.down:
-            raise StoreError("connect timeout")
-        return super().read(key)
-
-    def write(self, key: str, progress: Progress, expected_version: int) -> None:
-        if self.down:
-            raise StoreError("connect timeout")
-        super().write(key, progress, expected_version)
-        if self.lose_next_answer:
-            self.lose_next_answer = False
-            raise StoreError("read timeout")
-
-
 def test_a_landed_save_followed_by_many_failed_ones_is_counted_once(tmp_path):
     # Found by the 50-user load run with the store frozen for 10 s: the first save of the
     # outage landed, a dozen more failed, and the skill had kept only the latest eight saves'
     # ids, so the landed one was not recognised and its exercise was counted again.
-    store = LandsThenDownStore(tmp_path / "p.sqlite3")
+    store = LateLandingStore(tmp_path / "p.sqlite3")
     skill = build_skill(store=store, skill_id=None)
     device = Device(lambda event: handle_event(skill, event))
     device.launch()
