@@ -253,3 +253,14 @@ def test_a_newer_copy_without_a_strategy_keeps_the_stored_one():
     merged = merge(stored, mine, "mine")
     assert merged.last_strategy == 4
     assert merged.position_at == 200.0 and merged.exercises_done == {"gentle": 1}
+
+
+def test_only_sessions_that_counted_something_keep_an_entry(make_device, store):
+    device = make_device()
+    device.intent("StrategyIntent", strategy="2")  # a one-shot request: no visit counted
+    device.intent("AMAZON.StopIntent")
+    assert store.load(user_key(device.user_id)).sessions == {}
+    device.launch()
+    device.intent("AMAZON.StopIntent")
+    entries = list(store.load(user_key(device.user_id)).sessions.values())
+    assert [(entry["visits"], entry["done"]) for entry in entries] == [(1, {})]
