@@ -64,9 +64,7 @@ def handle_event(target: CustomSkill, event: Any, context: Any = None) -> dict[s
     try:
         if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
             raise ValueError("not a request envelope")
-        envelope = target.serializer.deserialize(
-            payload=json.dumps(event), obj_type=RequestEnvelope
-        )
+        envelope = _read_envelope(target, event)
         if envelope.request is None:
             raise ValueError("request type not recognised")
     except Exception as error:
@@ -82,6 +80,13 @@ def handle_event(target: CustomSkill, event: Any, context: Any = None) -> dict[s
         if _is_skill_event(envelope):
             raise  # no one hears a skill event: fail the invocation so the failure is seen
         return apology(event)
+
+
+def _read_envelope(target: CustomSkill, event: dict[str, Any]) -> RequestEnvelope:
+    serializer = target.serializer
+    if isinstance(serializer, Serializer):  # reads the dict itself: no JSON text in between
+        return serializer.read(event, RequestEnvelope)
+    return serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
 
 
 def _is_skill_event(envelope: RequestEnvelope) -> bool:
