@@ -17,6 +17,7 @@ from trust_coach.handlers import request_handlers
 from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
 from trust_coach.serializer import Serializer
+from trust_coach.skill import Skill
 from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
 from trust_coach.telemetry import TurnMetricsInterceptor, TurnStartInterceptor
@@ -35,7 +36,7 @@ def build_skill(store: ProgressStore | None = None, skill_id: str | None = None)
     builder.add_global_request_interceptor(TurnStartInterceptor())  # after the load: sees progress
     builder.add_global_response_interceptor(TurnMetricsInterceptor())
     builder.add_global_response_interceptor(SaveProgressInterceptor())
-    built = builder.create()
+    built = Skill(skill_configuration=builder.skill_configuration)  # builder.create(), cheaper
     built.serializer = Serializer()  # the SDK's, with cheaper timestamps (see serializer.py)
     return built
 
