@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cache
@@ -21,14 +22,21 @@ MAX_TIPS_REMEMBERED = 64
 MAX_WRITES_REMEMBERED = 8
 
 
+# Values that are their own plain copy. Checking the exact type first spares most values the
+# isinstance checks and a call each: progress is read, copied and hashed several times a turn.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """Turn DynamoDB's Decimals back into ints/floats, recursively."""
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else _plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [v if type(v) in _LEAVES else _plain(v) for v in value]
     return value
 
 
@@ -44,24 +52,71 @@ def _options(annotation: str) -> tuple[tuple[str, str, str], ...]:
 
 def _fits(value: Any, annotation: str) -> bool:
     """Whether a plain JSON value matches a field annotation such as `list[int] | None`."""
+    return _checker(annotation)(value)
+
+
+Check = Callable[[Any], bool]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_float(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+_SCALAR_CHECKS: dict[str, Check] = {"int": _is_int, "float": _is_float, "str": _is_str}
+
+
+def _all_items(value: Any, item: str) -> bool:
+    """Whether every item of a list (or value of a dict) fits `item`."""
+    if item == "str":  # the common case, without a call per item
+        return all(isinstance(v, str) for v in value)
+    check = _checker(item)
+    return all(check(v) for v in value)
+
+
+@cache
+def _checker(annotation: str) -> Check:
+    """The test `_fits` applies for an annotation, worked out once: the first alternative
+    whose kind the value has decides (a list or dict then by its items), as written."""
+    steps: list[tuple[str, Check, str | None]] = []  # (kind, kind test, item annotation)
     for option, base, inner in _options(annotation):
-        if option == "None" and value is None:
-            return True
-        if base == "int" and isinstance(value, int) and not isinstance(value, bool):
-            return True
-        if base == "float" and isinstance(value, int | float) and not isinstance(value, bool):
-            return True
-        if base == "str" and isinstance(value, str):
-            return True
-        if base == "dict" and isinstance(value, dict):
+        if option == "None":
+            steps.append(("scalar", _is_none, None))
+        elif base in _SCALAR_CHECKS:
+            steps.append(("scalar", _SCALAR_CHECKS[base], None))
+        elif base == "dict":
             item = inner.rstrip("]").partition(",")[2].strip() or "Any"
-            return all(isinstance(k, str) for k in value) and (
-                item == "Any" or all(_fits(v, item) for v in value.values())
-            )
-        if base == "list" and isinstance(value, list):
-            item = inner.rstrip("]")
-            return all(_fits(v, item) for v in value)
-    return False
+            steps.append(("dict", lambda v: isinstance(v, dict), None if item == "Any" else item))
+        elif base == "list":
+            steps.append(("list", lambda v: isinstance(v, list), inner.rstrip("]")))
+    if len(steps) == 1 and steps[0][0] == "scalar":
+        return steps[0][1]
+
+    def check(value: Any) -> bool:
+        for kind, has_kind, item in steps:
+            if not has_kind(value):
+                continue
+            if kind == "scalar":
+                return True
+            if kind == "dict":
+                return all(isinstance(k, str) for k in value) and (
+                    item is None or _all_items(value.values(), item)
+                )
+            return _all_items(value, item or "")
+        return False
+
+    return check
 
 
 @dataclass
@@ -104,7 +159,7 @@ class Progress:
         raw = _plain(raw)
         values = {}
         for name, annotation in _FIELDS:
-            if name in raw and _fits(raw[name], annotation):
+            if name in raw and _checker(annotation)(raw[name]):
                 values[name] = raw[name]
         progress = cls(**values)
         progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
@@ -118,8 +173,8 @@ class Progress:
 
     def fingerprint(self) -> str:
         """A short digest of the content (not the version), to tell whether a save is due."""
-        body = self.to_dict()
-        body.pop("version", None)
+        # The values themselves: a copy (to_dict) would encode the same.
+        body = {name: getattr(self, name) for name, _ in _FIELDS if name != "version"}
         encoded = json.dumps(body, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
 
@@ -143,10 +198,12 @@ _FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, str(f.type)) for f in fiel
 
 def _copied(value: Any) -> Any:
     """A deep copy of a JSON-like value (what progress holds): dicts and lists are new."""
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else _copied(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_copied(v) for v in value]
+        return [v if type(v) in _LEAVES else _copied(v) for v in value]
     return value
 
 
