@@ -25,6 +25,8 @@ from ask_sdk_core.serialize import DefaultSerializer
 Read = Callable[[Any], Any]
 Write = Callable[[Any], Any]
 
+# Values of these exact types are written as they are (the SDK's primitive types, and None).
+_LEAVES = frozenset({str, int, float, bool, bytes, type(None)})
 # The SDK's own patterns for container type names.
 _LIST = re.compile(r"list\[(.*)\]")
 _DICT = re.compile(r"dict\(([^,]*), (.*)\)")
@@ -35,6 +37,7 @@ class Serializer(DefaultSerializer):
         super().__init__()
         self._classes: dict[str, Any] = {}
         self._readers: dict[Any, Read] = {}
+        self._plans: dict[Any, dict[str, tuple[tuple[str, Read], ...]]] = {}
         self._writers: dict[type, Write] = {}
 
     # Reading. ---------------------------------------------------------------------------------
@@ -114,17 +117,33 @@ class Serializer(DefaultSerializer):
             if not class_name:
                 raise SerializationException(f"no class for {obj_type}")
             obj_type = self._DefaultSerializer__load_class_from_name(class_name)
-        fields, known, complete = _model_fields(obj_type)
+        plan = self._plans.get(obj_type)
+        if plan is None:
+            plan = self._plans[obj_type] = self._make_plan(obj_type)
+        if type(data) is not dict:
+            raise SerializationException(f"{obj_type} from a {type(data)}")  # the SDK decides
+        model = obj_type()
+        extras = None
+        for key, value in data.items():
+            targets = plan.get(key)
+            if targets is None:
+                extras = [*(extras or ()), key]
+                continue
+            for name, read in targets:
+                setattr(model, name, read(value))
+        for key in extras or ():  # after the typed attributes, as in the SDK
+            setattr(model, key, data[key])
+        return model
+
+    def _make_plan(self, obj_type: Any) -> dict[str, tuple[tuple[str, Read], ...]]:
+        """Per JSON key of a model class, the attributes it sets and how each is read."""
+        fields, _, complete = _model_fields(obj_type)
         if not complete:
             raise SerializationException(f"{obj_type} maps attributes it has no type for")
-        model = obj_type()
+        plan: dict[str, tuple[tuple[str, Read], ...]] = {}
         for name, key, field_type in fields:
-            if key in data:
-                setattr(model, name, self._reader(field_type)(data[key]))
-        for extra in data:
-            if extra not in known:
-                setattr(model, extra, data[extra])
-        return model
+            plan[key] = (*plan.get(key, ()), (name, self._reader(field_type)))
+        return plan
 
     # DefaultSerializer calls these through its private (name-mangled) methods.
     def _DefaultSerializer__deserialize_datetime(self, payload: Any, obj_type: Any) -> Any:
@@ -162,7 +181,7 @@ class Serializer(DefaultSerializer):
         if issubclass(kind, self.PRIMITIVE_TYPES):
             return lambda obj: obj
         if issubclass(kind, list):
-            return lambda obj: [self._write(item) for item in obj]
+            return lambda obj: [i if type(i) in _LEAVES else self._write(i) for i in obj]
         if issubclass(kind, tuple):
             return lambda obj: tuple(self._write(item) for item in obj)
         if issubclass(kind, datetime | date):
@@ -172,7 +191,10 @@ class Serializer(DefaultSerializer):
         if issubclass(kind, decimal.Decimal):
             return lambda obj: int(obj) if obj % 1 == 0 else float(obj)
         if issubclass(kind, dict):
-            return lambda obj: {key: self._write(value) for key, value in obj.items()}
+            return lambda obj: {
+                key: value if type(value) in _LEAVES else self._write(value)
+                for key, value in obj.items()
+            }
         return self._model_writer(kind)
 
     def _model_writer(self, kind: type) -> Write:
@@ -184,7 +206,7 @@ class Serializer(DefaultSerializer):
             for name, key in pairs:
                 value = getattr(obj, name)
                 if value is not None:
-                    written[key] = self._write(value)
+                    written[key] = value if type(value) in _LEAVES else self._write(value)
             return written
 
         return write
