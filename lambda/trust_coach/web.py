@@ -68,8 +68,8 @@ def read_envelope(body: bytes) -> tuple[RequestEnvelope | None, str | None]:
         isinstance(request_part.get(name), str) for name in fields
     ):
         return None, not_envelope
-    try:
-        envelope = _SERIALIZER.deserialize(payload=text, obj_type=RequestEnvelope)
+    try:  # from the JSON already parsed: the same envelope as from the text
+        envelope = _SERIALIZER.read(data, RequestEnvelope)
     except Exception:  # the SDK raises several kinds for shapes it cannot read
         return None, not_envelope
     if envelope is None or envelope.request is None:
