@@ -74,7 +74,11 @@ values = st.recursive(
     ),
     max_leaves=16,
 )
-ANNOTATIONS = sorted({annotation for _, annotation in _FIELDS} | {"list[list[int]]", "list", ""})
+ANNOTATIONS = sorted(
+    {annotation for _, annotation in _FIELDS}
+    | {"list[list[int]]", "list", "", "list[int] | list[str]", "dict[str, str] | dict | int",
+       "None | dict[str, list[float]] | str", "list[dict[str, int]] | float"}
+)  # fmt: skip
 
 
 @fuzz_settings(600)

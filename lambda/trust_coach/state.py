@@ -77,44 +77,52 @@ def _is_none(value: Any) -> bool:
 _SCALAR_CHECKS: dict[str, Check] = {"int": _is_int, "float": _is_float, "str": _is_str}
 
 
-def _all_items(value: Any, item: str) -> bool:
-    """Whether every item of a list (or value of a dict) fits `item`."""
-    if item == "str":  # the common case, without a call per item
-        return all(isinstance(v, str) for v in value)
+def _items_check(item: str) -> Callable[[Any], bool]:
+    """A test that every item of a list (or value of a dict) fits `item`."""
+    if item == "str":  # the common cases, without a call per item
+        return lambda items: all(isinstance(v, str) for v in items)
+    if item == "int":
+        return lambda items: all(isinstance(v, int) and not isinstance(v, bool) for v in items)
     check = _checker(item)
-    return all(check(v) for v in value)
+    return lambda items: all(check(v) for v in items)
 
 
 @cache
 def _checker(annotation: str) -> Check:
-    """The test `_fits` applies for an annotation, worked out once: the first alternative
-    whose kind the value has decides (a list or dict then by its items), as written."""
-    steps: list[tuple[str, Check, str | None]] = []  # (kind, kind test, item annotation)
+    """The test `_fits` applies for an annotation, worked out once.
+
+    As written, the first alternative of the value's kind decides: a scalar one says yes, a
+    list or dict one says whether the items fit. A dict or list is no scalar kind, so the test
+    is: a dict by the first dict alternative, a list by the first list one, else any scalar.
+    """
+    scalars: list[Check] = []
+    dict_items: Callable[[Any], bool] | None = None
+    list_items: Callable[[Any], bool] | None = None
+    has_dict = has_list = False
     for option, base, inner in _options(annotation):
         if option == "None":
-            steps.append(("scalar", _is_none, None))
+            scalars.append(_is_none)
         elif base in _SCALAR_CHECKS:
-            steps.append(("scalar", _SCALAR_CHECKS[base], None))
-        elif base == "dict":
+            scalars.append(_SCALAR_CHECKS[base])
+        elif base == "dict" and not has_dict:
+            has_dict = True
             item = inner.rstrip("]").partition(",")[2].strip() or "Any"
-            steps.append(("dict", lambda v: isinstance(v, dict), None if item == "Any" else item))
-        elif base == "list":
-            steps.append(("list", lambda v: isinstance(v, list), inner.rstrip("]")))
-    if len(steps) == 1 and steps[0][0] == "scalar":
-        return steps[0][1]
+            dict_items = None if item == "Any" else _items_check(item)
+        elif base == "list" and not has_list:
+            has_list = True
+            list_items = _items_check(inner.rstrip("]"))
+    if not has_dict and not has_list and len(scalars) == 1:
+        return scalars[0]
 
     def check(value: Any) -> bool:
-        for kind, has_kind, item in steps:
-            if not has_kind(value):
-                continue
-            if kind == "scalar":
-                return True
-            if kind == "dict":
-                return all(isinstance(k, str) for k in value) and (
-                    item is None or _all_items(value.values(), item)
-                )
-            return _all_items(value, item or "")
-        return False
+        if isinstance(value, dict):
+            return has_dict and (
+                all(isinstance(k, str) for k in value)
+                and (dict_items is None or dict_items(value.values()))
+            )
+        if isinstance(value, list):
+            return list_items is not None and list_items(value)
+        return any(test(value) for test in scalars)
 
     return check
 
@@ -156,11 +164,14 @@ class Progress:
         """
         if not isinstance(raw, dict) or not raw:
             return cls()
-        raw = _plain(raw)
+        if type(raw) is not dict:
+            raw = dict(raw.items())
         values = {}
-        for name, annotation in _FIELDS:
-            if name in raw and _checker(annotation)(raw[name]):
-                values[name] = raw[name]
+        for name, check in _FIELD_CHECKS:
+            if name in raw:
+                value = _plain(raw[name])  # only the fields kept are worth converting
+                if check(value):
+                    values[name] = value
         progress = cls(**values)
         progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
         progress.practice_days = progress.practice_days[-MAX_PRACTICE_DAYS:]
@@ -175,7 +186,7 @@ class Progress:
         """A short digest of the content (not the version), to tell whether a save is due."""
         # The values themselves: a copy (to_dict) would encode the same.
         body = {name: getattr(self, name) for name, _ in _FIELDS if name != "version"}
-        encoded = json.dumps(body, sort_keys=True, default=str).encode()
+        encoded = _FINGERPRINT_JSON.encode(body).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
 
     def hear_strategy(self, number: int, now: float) -> None:
@@ -194,6 +205,9 @@ class Progress:
 
 # Each field's name and annotation, read once rather than on every (de)serialisation.
 _FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, str(f.type)) for f in fields(Progress))
+_FIELD_CHECKS: tuple[tuple[str, Check], ...] = tuple((n, _checker(a)) for n, a in _FIELDS)
+# What fingerprint encodes with: json.dumps(sort_keys=True, default=str), made once.
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
 
 def _copied(value: Any) -> Any:
