@@ -153,7 +153,7 @@ class Progress:
     def to_dict(self) -> dict[str, Any]:
         # A plain copy, as dataclasses.asdict gives, without its per-value deepcopy: this runs
         # several times a turn, and asdict was the largest cost of a warm turn.
-        return {name: _copied(getattr(self, name)) for name, _ in _FIELDS}
+        return _copied_fields(self)
 
     @classmethod
     def from_dict(cls, raw: Any) -> Progress:
@@ -180,7 +180,7 @@ class Progress:
 
     def copy(self) -> Progress:
         """An independent copy of progress that is already valid (no re-validation)."""
-        return Progress(**{name: _copied(getattr(self, name)) for name, _ in _FIELDS})
+        return Progress(**_copied_fields(self))
 
     def fingerprint(self) -> str:
         """A short digest of the content (not the version), to tell whether a save is due."""
@@ -208,6 +208,15 @@ _FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, str(f.type)) for f in fiel
 _FIELD_CHECKS: tuple[tuple[str, Check], ...] = tuple((n, _checker(a)) for n, a in _FIELDS)
 # What fingerprint encodes with: json.dumps(sort_keys=True, default=str), made once.
 _FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
+def _copied_fields(progress: Progress) -> dict[str, Any]:
+    """Each field's value by name, copied as `_copied` copies (plain values need no call)."""
+    copied = {}
+    for name, _ in _FIELDS:
+        value = getattr(progress, name)
+        copied[name] = value if type(value) in _LEAVES else _copied(value)
+    return copied
 
 
 def _copied(value: Any) -> Any:
