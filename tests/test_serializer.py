@@ -115,3 +115,37 @@ def test_an_unreadable_payload_fails_as_in_the_sdk():
         Serializer().deserialize(payload="{not json", obj_type=RequestEnvelope)
     with pytest.raises(SerializationException):
         Serializer().read({"request": {"type": "NoSuchRequest"}}, RequestEnvelope)
+
+
+def test_reading_imports_only_the_model_modules_a_request_uses():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import trust_coach
+
+    lambda_dir = str(Path(trust_coach.__file__).resolve().parents[1])
+    code = (
+        "import sys, json\n"
+        "from ask_sdk_model import RequestEnvelope\n"
+        "from trust_coach.serializer import Serializer\n"
+        "payload = sys.stdin.read()\n"
+        "before = set(sys.modules)\n"
+        "if sys.argv[1] == 'ours':\n"
+        "    Serializer().read(json.loads(payload), RequestEnvelope)\n"
+        "else:\n"
+        "    from ask_sdk_core.serialize import DefaultSerializer\n"
+        "    DefaultSerializer().deserialize(payload, RequestEnvelope)\n"
+        "print(' '.join(m for m in set(sys.modules) - before if m.startswith('ask_sdk_model')))\n"
+    )
+
+    def imported(which: str) -> set[str]:
+        done = subprocess.run(  # a fresh interpreter: nothing read yet
+            [sys.executable, "-c", code, which], input=_launch("2026-11-24T17:32:15Z"),
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONPATH": lambda_dir},
+        )  # fmt: skip
+        return set(done.stdout.split())
+
+    assert imported("ours") <= imported("sdk")

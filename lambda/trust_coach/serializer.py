@@ -24,6 +24,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 
 Read = Callable[[Any], Any]
 Write = Callable[[Any], Any]
+_Plan = dict[str, list[list[Any]]]
 
 # Values of these exact types are written as they are (the SDK's primitive types, and None).
 _LEAVES = frozenset({str, int, float, bool, bytes, type(None)})
@@ -37,7 +38,7 @@ class Serializer(DefaultSerializer):
         super().__init__()
         self._classes: dict[str, Any] = {}
         self._readers: dict[Any, Read] = {}
-        self._plans: dict[Any, dict[str, tuple[tuple[str, Read], ...]]] = {}
+        self._plans: dict[Any, _Plan] = {}
         self._writers: dict[type, Write] = {}
 
     # Reading. ---------------------------------------------------------------------------------
@@ -129,20 +130,25 @@ class Serializer(DefaultSerializer):
             if targets is None:
                 extras = [*(extras or ()), key]
                 continue
-            for name, read in targets:
-                setattr(model, name, read(value))
+            for target in targets:
+                read = target[2]
+                if read is None:  # resolved on first use: it may import the model's module
+                    read = target[2] = self._reader(target[1])
+                setattr(model, target[0], read(value))
         for key in extras or ():  # after the typed attributes, as in the SDK
             setattr(model, key, data[key])
         return model
 
-    def _make_plan(self, obj_type: Any) -> dict[str, tuple[tuple[str, Read], ...]]:
-        """Per JSON key of a model class, the attributes it sets and how each is read."""
+    def _make_plan(self, obj_type: Any) -> _Plan:
+        """Per JSON key of a model class, the attributes it sets, as [attribute, type name,
+        reader]. Readers are found when a payload first has the key, as the SDK resolves
+        types: finding one for every field would import model modules no request uses."""
         fields, _, complete = _model_fields(obj_type)
         if not complete:
             raise SerializationException(f"{obj_type} maps attributes it has no type for")
-        plan: dict[str, tuple[tuple[str, Read], ...]] = {}
+        plan: _Plan = {}
         for name, key, field_type in fields:
-            plan[key] = (*plan.get(key, ()), (name, self._reader(field_type)))
+            plan.setdefault(key, []).append([name, field_type, None])
         return plan
 
     # DefaultSerializer calls these through its private (name-mangled) methods.
