@@ -250,3 +250,17 @@ def test_a_new_exercise_needs_only_data_and_a_step_may_carry_its_own_prompt():
             "see around you. Now four things you can touch. Three things you can hear."
         )
     )
+
+
+def test_segments_are_built_once_per_length_and_handed_out_as_new_lists():
+    import dataclasses
+
+    for exercise in library_for(catalog_for("en-US")).exercises:
+        for rounds in (None, 1, 3, 10_000):
+            first = exercise.segments(rounds)
+            assert first == exercise._build_segments(rounds)
+            first.clear()  # a caller's changes stay in its own list
+            assert exercise.segments(rounds) == exercise._build_segments(rounds)
+        assert exercise.length_seconds() == sum(s.seconds for s in exercise._build_segments(None))
+        renamed = dataclasses.replace(exercise, end_text=exercise.end_text + " Done.")
+        assert renamed._segments == {}  # a changed copy builds its own

@@ -191,3 +191,48 @@ def test_importing_the_handler_module_does_not_load_powertools():
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+def test_the_correlation_id_is_what_powertools_jmespath_finds():
+    from aws_lambda_powertools.utilities import jmespath_utils
+
+    from trust_coach.observability import request_id
+
+    for event in (
+        {"request": {"requestId": "amzn1.echo-api.request.1"}},
+        {"request": {"requestId": 3}},
+        {"request": {}},
+        {"request": "x"},
+        {"request": ["requestId"]},
+        {},
+        {"other": 1},
+    ):
+        assert request_id(event) == jmespath_utils.query(data=event, envelope="request.requestId")
+
+
+def test_log_messages_are_read_as_json_exactly_when_json_reads_them():
+    from trust_coach.observability import message_json
+
+    def outcome(read, text):
+        try:
+            return read(text)
+        except ValueError:  # JSONDecodeError is one
+            return "refused"
+
+    texts = ["request answered", "", " ", '{"a": 1}', " [1]", "3", "-1", "true", "null", "NaN",
+             "Infinity", '"quoted"', "\ufeff{}", "\n{}", "x{}", "request %s", "é"]  # fmt: skip
+    for text in texts:
+        assert repr(outcome(message_json, text)) == repr(outcome(json.loads, text)), text
+
+
+def test_with_events_logged_the_event_line_carries_the_correlation_id(
+    skill, package_logger_restored, monkeypatch
+):
+    monkeypatch.setenv("POWERTOOLS_LOGGER_LOG_EVENT", "true")
+    logs = io.StringIO()
+    observed = Observability(service=f"trust-coach-{uuid.uuid4().hex[:8]}", stream=logs)
+    entry = observed.instrument(lambda event, context: handle_event(skill, event, context))
+    Device(lambda event: entry(event, FakeLambdaContext())).launch()
+    lines = [json.loads(line) for line in logs.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert all(line["correlation_id"].startswith("amzn1.echo-api.request.") for line in lines)

@@ -250,3 +250,22 @@ def test_fetch_reads_a_chain_and_caps_its_size(local_http, pki):
     _Handler.body = b"x" * (signing_certs.MAX_CHAIN_BYTES + 1)
     with pytest.raises(CertificateError, match="too large"):
         fetch_chain(url)
+
+
+def test_the_url_check_runs_until_the_url_is_cached(pki, monkeypatch):
+    from trust_coach import signing_certs
+
+    checked = []
+    real = signing_certs.check_certificate_url
+
+    def counting(url):
+        checked.append(url)
+        return real(url)
+
+    monkeypatch.setattr(signing_certs, "check_certificate_url", counting)
+    certificates, _ = certificates_for(pki)
+    for _ in range(5):
+        certificates.key_for(CERT_URL)
+    assert checked == [CERT_URL]  # cached only after passing it; the answer cannot change
+    with pytest.raises(CertificateError):
+        certificates.key_for("http://s3.amazonaws.com/echo.api/x.pem")

@@ -38,6 +38,16 @@ def test_headers_are_found_whatever_their_case():
     assert header({}, "Signature-256") is None
 
 
+def test_flask_headers_are_looked_up_as_the_scan_finds_them():
+    from werkzeug.datastructures import EnvironHeaders, Headers
+
+    environ = {"HTTP_SIGNATURE_256": "abc", "HTTP_SIGNATURECERTCHAINURL": "u", "CONTENT_TYPE": "x"}
+    for headers in (EnvironHeaders(environ), Headers([("signature-256", "abc"), ("X", "1")])):
+        for name in ("Signature-256", "SignatureCertChainUrl", "Content-Type", "Missing"):
+            scanned = next((str(v) for k, v in headers.items() if k.lower() == name.lower()), None)
+            assert header(headers, name) == scanned
+
+
 def test_the_signature_verifier_reads_lower_case_headers():
     pki = SigningPki(now=NOW)
     certificates = SigningCertificates(

@@ -11,7 +11,7 @@ length and a flag saying whether the user must say "next" after it. The conversa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -87,6 +87,11 @@ class Exercise:
     steps: tuple[Step, ...] = ()
     end_audio: str = ""
     end_text: str = ""
+    # Segments by clamped rounds, built once: building them writes every step's SSML, and an
+    # offer of the exercise (its length) is part of reading a strategy.
+    _segments: dict[int, tuple[Segment, ...]] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
     @property
     def is_breathing(self) -> bool:
@@ -132,6 +137,13 @@ class Exercise:
         return self.clamp_rounds(rounds)
 
     def segments(self, rounds: int | None = None) -> list[Segment]:
+        clamped = self.clamp_rounds(rounds)  # all that `rounds` changes below
+        built = self._segments.get(clamped)
+        if built is None:
+            built = self._segments[clamped] = tuple(self._build_segments(rounds))
+        return list(built)
+
+    def _build_segments(self, rounds: int | None) -> list[Segment]:
         if self.is_breathing:
             one_round = round_speech(self).body
             return [

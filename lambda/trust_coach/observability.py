@@ -11,6 +11,7 @@ never what the user said. Metrics are flushed once per invocation, as one EMF li
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -49,6 +50,31 @@ def request_keys(event: dict[str, Any]) -> dict[str, str]:
     return keys
 
 
+def request_id(event: Any) -> Any:
+    """What powertools' JMESPath `request.requestId` finds in an event, without JMESPath (its
+    search cost more than the rest of the correlation id's work)."""
+    request = event.get("request") if isinstance(event, dict) else None
+    return request.get("requestId") if isinstance(request, dict) else None
+
+
+# Characters a JSON document can start with (json.loads skips leading whitespace).
+_JSON_STARTS = frozenset(' \t\n\r{["-0123456789tfnNI')
+
+
+def message_json(text: Any) -> Any:
+    """json.loads for powertools, which tries to read every log message as JSON: most are plain
+    sentences, and refusing those at their first character spares a JSONDecodeError each."""
+    if isinstance(text, str) and text and text[0] not in _JSON_STARTS:
+        raise ValueError("not JSON")
+    return json.loads(text)
+
+
+def _events_logged() -> bool:
+    """Whether powertools is set to log each event (POWERTOOLS_LOGGER_LOG_EVENT), as it reads it."""
+    flag = os.environ.get("POWERTOOLS_LOGGER_LOG_EVENT", "false").lower()
+    return flag in ("1", "y", "yes", "t", "true", "on")
+
+
 class Observability:
     """A powertools Logger and Metrics pair, and the wrapper that applies them to a handler."""
 
@@ -60,7 +86,7 @@ class Observability:
     ) -> None:
         service = service or os.environ.get("POWERTOOLS_SERVICE_NAME") or "trust-coach"
         namespace = namespace or os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "TrustCoach"
-        self.logger = Logger(service=service, stream=stream)
+        self.logger = Logger(service=service, stream=stream, json_deserializer=message_json)
         self.metrics = Metrics(namespace=namespace, service=service)
         self._route_package_logs()
 
@@ -87,10 +113,15 @@ class Observability:
 
             return call
 
-        @logger.inject_lambda_context(correlation_id_path="request.requestId", clear_state=True)
+        # An event powertools logs must carry the correlation id, so then powertools sets it.
+        path = "request.requestId" if _events_logged() else None
+
+        @logger.inject_lambda_context(correlation_id_path=path, clear_state=True)
         @metrics.log_metrics(capture_cold_start_metric=True)
         @wraps(handler)
         def instrumented(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            if path is None:
+                logger.set_correlation_id(request_id(event))
             logger.append_keys(**request_keys(event))
             with telemetry.counting(self._count):
                 response = handler(event, context)

@@ -232,7 +232,8 @@ class SigningCertificates:
         )
 
     def key_for(self, url: str) -> RSAPublicKey:
-        check_certificate_url(url)
+        if url not in self._keys:  # a URL that was ever cached passed this check then
+            check_certificate_url(url)
         moment = self._clock()
         with self._lock:
             cached = self._keys.get(url)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cache
@@ -23,14 +24,21 @@ MAX_TIPS_REMEMBERED = 64
 MAX_SESSIONS_REMEMBERED = 16
 
 
+# Values that are their own plain copy. Checking the exact type first spares most values the
+# isinstance checks and a call each: progress is read, copied and hashed several times a turn.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """Turn DynamoDB's Decimals back into ints/floats, recursively."""
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else _plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [v if type(v) in _LEAVES else _plain(v) for v in value]
     return value
 
 
@@ -46,24 +54,79 @@ def _options(annotation: str) -> tuple[tuple[str, str, str], ...]:
 
 def _fits(value: Any, annotation: str) -> bool:
     """Whether a plain JSON value matches a field annotation such as `list[int] | None`."""
+    return _checker(annotation)(value)
+
+
+Check = Callable[[Any], bool]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_float(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+_SCALAR_CHECKS: dict[str, Check] = {"int": _is_int, "float": _is_float, "str": _is_str}
+
+
+def _items_check(item: str) -> Callable[[Any], bool]:
+    """A test that every item of a list (or value of a dict) fits `item`."""
+    if item == "str":  # the common cases, without a call per item
+        return lambda items: all(isinstance(v, str) for v in items)
+    if item == "int":
+        return lambda items: all(isinstance(v, int) and not isinstance(v, bool) for v in items)
+    check = _checker(item)
+    return lambda items: all(check(v) for v in items)
+
+
+@cache
+def _checker(annotation: str) -> Check:
+    """The test `_fits` applies for an annotation, worked out once.
+
+    As written, the first alternative of the value's kind decides: a scalar one says yes, a
+    list or dict one says whether the items fit. A dict or list is no scalar kind, so the test
+    is: a dict by the first dict alternative, a list by the first list one, else any scalar.
+    """
+    scalars: list[Check] = []
+    dict_items: Callable[[Any], bool] | None = None
+    list_items: Callable[[Any], bool] | None = None
+    has_dict = has_list = False
     for option, base, inner in _options(annotation):
-        if option == "None" and value is None:
-            return True
-        if base == "int" and isinstance(value, int) and not isinstance(value, bool):
-            return True
-        if base == "float" and isinstance(value, int | float) and not isinstance(value, bool):
-            return True
-        if base == "str" and isinstance(value, str):
-            return True
-        if base == "dict" and isinstance(value, dict):
+        if option == "None":
+            scalars.append(_is_none)
+        elif base in _SCALAR_CHECKS:
+            scalars.append(_SCALAR_CHECKS[base])
+        elif base == "dict" and not has_dict:
+            has_dict = True
             item = inner.rstrip("]").partition(",")[2].strip() or "Any"
-            return all(isinstance(k, str) for k in value) and (
-                item == "Any" or all(_fits(v, item) for v in value.values())
+            dict_items = None if item == "Any" else _items_check(item)
+        elif base == "list" and not has_list:
+            has_list = True
+            list_items = _items_check(inner.rstrip("]"))
+    if not has_dict and not has_list and len(scalars) == 1:
+        return scalars[0]
+
+    def check(value: Any) -> bool:
+        if isinstance(value, dict):
+            return has_dict and (
+                all(isinstance(k, str) for k in value)
+                and (dict_items is None or dict_items(value.values()))
             )
-        if base == "list" and isinstance(value, list):
-            item = inner.rstrip("]")
-            return all(_fits(v, item) for v in value)
-    return False
+        if isinstance(value, list):
+            return list_items is not None and list_items(value)
+        return any(test(value) for test in scalars)
+
+    return check
 
 
 @dataclass
@@ -93,7 +156,7 @@ class Progress:
     def to_dict(self) -> dict[str, Any]:
         # A plain copy, as dataclasses.asdict gives, without its per-value deepcopy: this runs
         # several times a turn, and asdict was the largest cost of a warm turn.
-        return {name: _copied(getattr(self, name)) for name, _ in _FIELDS}
+        return _copied_fields(self)
 
     @classmethod
     def from_dict(cls, raw: Any) -> Progress:
@@ -104,28 +167,32 @@ class Progress:
         """
         if not isinstance(raw, dict) or not raw:
             return cls()
-        raw = _plain(raw)
+        if type(raw) is not dict:
+            raw = dict(raw.items())
         values = {}
-        for name, annotation in _FIELDS:
-            if name in raw and _fits(raw[name], annotation):
-                values[name] = raw[name]
+        for name, check in _FIELD_CHECKS:
+            if name in raw:
+                value = _plain(raw[name])  # only the fields kept are worth converting
+                if check(value):
+                    values[name] = value
         progress = cls(**values)
         progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
         progress.practice_days = progress.practice_days[-MAX_PRACTICE_DAYS:]
-        progress.sessions = _newest_sessions(
-            {sid: entry for sid, entry in progress.sessions.items() if _is_session_count(entry)}
-        )
+        if progress.sessions:
+            progress.sessions = _newest_sessions(
+                {sid: e for sid, e in progress.sessions.items() if _is_session_count(e)}
+            )
         return progress
 
     def copy(self) -> Progress:
         """An independent copy of progress that is already valid (no re-validation)."""
-        return Progress(**{name: _copied(getattr(self, name)) for name, _ in _FIELDS})
+        return Progress(**_copied_fields(self))
 
     def fingerprint(self) -> str:
         """A short digest of the content (not the version), to tell whether a save is due."""
-        body = self.to_dict()
-        body.pop("version", None)
-        encoded = json.dumps(body, sort_keys=True, default=str).encode()
+        # The values themselves: a copy (to_dict) would encode the same.
+        body = {name: getattr(self, name) for name, _ in _FIELDS if name != "version"}
+        encoded = _FINGERPRINT_JSON.encode(body).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
 
     def hear_strategy(self, number: int, now: float) -> None:
@@ -144,14 +211,28 @@ class Progress:
 
 # Each field's name and annotation, read once rather than on every (de)serialisation.
 _FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, str(f.type)) for f in fields(Progress))
+_FIELD_CHECKS: tuple[tuple[str, Check], ...] = tuple((n, _checker(a)) for n, a in _FIELDS)
+# What fingerprint encodes with: json.dumps(sort_keys=True, default=str), made once.
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
+def _copied_fields(progress: Progress) -> dict[str, Any]:
+    """Each field's value by name, copied as `_copied` copies (plain values need no call)."""
+    copied = {}
+    for name, _ in _FIELDS:
+        value = getattr(progress, name)
+        copied[name] = value if type(value) in _LEAVES else _copied(value)
+    return copied
 
 
 def _copied(value: Any) -> Any:
     """A deep copy of a JSON-like value (what progress holds): dicts and lists are new."""
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else _copied(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_copied(v) for v in value]
+        return [v if type(v) in _LEAVES else _copied(v) for v in value]
     return value
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.hashes import SHA256
+from werkzeug.datastructures import EnvironHeaders, Headers
 
 from trust_coach import oscrypto_fix
 from trust_coach.signing_certs import CertificateError, SigningCertificates
@@ -45,6 +46,9 @@ def _now() -> datetime:
 
 def header(headers: Mapping[str, Any], name: str) -> str | None:
     """A header's value whatever its case (Flask's headers and plain dicts alike)."""
+    if isinstance(headers, Headers | EnvironHeaders):  # they look names up whatever the case
+        value = headers.get(name)
+        return None if value is None else str(value)
     wanted = name.lower()
     for key, value in headers.items():
         if key.lower() == wanted:

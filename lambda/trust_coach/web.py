@@ -21,6 +21,8 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from trust_coach import oscrypto_fix
 from trust_coach.serializer import Serializer
 from trust_coach.signing_certs import SigningCertificates
+from trust_coach.store.sqlite import SqliteStore
+from trust_coach.turn_gate import GatedStore, GatedTasks, TurnGate
 from trust_coach.verification import Clock, request_verifiers
 
 oscrypto_fix.install()  # before flask_ask_sdk, which imports oscrypto; see oscrypto_fix
@@ -38,8 +40,12 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 128 * 1024
 # Request threads. While the store is down, each turn waits up to its timeout (1.25 s when
 # the store accepts connections but never answers): with 8 threads, 60 devices talking at
-# once waited up to 7.5 s for an answer; with 64 each gets its answer in about 1.3 s.
+# once waited up to 7.5 s for an answer; with 64 each gets its answer in about 1.3 s. They
+# take turns at running Python code (see turn_gate), not at waiting for the store.
 THREADS = 64
+
+# Where create_app keeps the turn gate for make_server (Flask's place for extensions' state).
+GATE = "trust_coach.turn_gate"
 
 # The skill's own serializer: the check reads the envelope as the skill will, as cheaply.
 _SERIALIZER = Serializer()
@@ -68,8 +74,8 @@ def read_envelope(body: bytes) -> tuple[RequestEnvelope | None, str | None]:
         isinstance(request_part.get(name), str) for name in fields
     ):
         return None, not_envelope
-    try:
-        envelope = _SERIALIZER.deserialize(payload=text, obj_type=RequestEnvelope)
+    try:  # from the JSON already parsed: the same envelope as from the text
+        envelope = _SERIALIZER.read(data, RequestEnvelope)
     except Exception:  # the SDK raises several kinds for shapes it cannot read
         return None, not_envelope
     if envelope is None or envelope.request is None:
@@ -144,6 +150,15 @@ def create_app(
     adapter = SkillAdapter(
         skill=target, skill_id=skill_id or "trust-coach", verifiers=verifiers, app=app
     )
+    # make_server's threads take turns at this gate, and hand the turn on while a remote
+    # store answers. A SQLite call is over in microseconds: handing the turn on around it
+    # cost more (GIL hand-offs between the threads) than it saved.
+    gate = app.extensions[GATE] = TurnGate()
+    store = target.persistence_adapter
+    if isinstance(store, GatedStore):  # a skill given to a second app: this app's gate
+        store.gate = gate
+    elif not isinstance(store, SqliteStore):
+        target.persistence_adapter = GatedStore(store, gate)
 
     @app.post("/")
     def invoke() -> Any:
@@ -179,7 +194,11 @@ def make_server(app: Flask, host: str, port: int) -> Any:
     Port 0 picks a free port; the server's `effective_port` says which.
     """
     import waitress.server
+    from waitress.task import ThreadedTaskDispatcher
 
+    gate = app.extensions.get(GATE)
+    tasks = GatedTasks(gate) if gate is not None else ThreadedTaskDispatcher()
+    tasks.set_thread_count(THREADS)
     return waitress.server.create_server(
         app,
         host=host,
@@ -187,4 +206,5 @@ def make_server(app: Flask, host: str, port: int) -> Any:
         ident="trust-coach",
         max_request_body_size=MAX_BODY_BYTES,
         threads=THREADS,
+        _dispatcher=tasks,  # waitress's own, or ours with the gate
     )

@@ -33,7 +33,10 @@ class SqliteStore(ProgressStore):
         # One connection per thread: the web server answers on several threads.
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=2.0)
+            # Autocommit: each write is one statement, atomic by itself, so Python's implicit
+            # BEGIN and the COMMIT after it were two more calls into SQLite per save (each
+            # letting go of the GIL and taking it back), with the write lock held in between.
+            db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
             # With WAL, NORMAL syncs at checkpoints instead of every commit: a crash of the
             # process loses nothing and the file never corrupts; a power cut may lose the last
             # few turns' progress. Syncing every commit held each save ~1 ms and capped the
