@@ -204,9 +204,12 @@ def session_attributes(draw: Any) -> Any:
 
 
 @st.composite
-def plausible_envelopes(draw: Any, timestamp: Any = plausible_timestamps) -> dict[str, Any]:
+def plausible_envelopes(
+    draw: Any, timestamp: Any = plausible_timestamps, intent: str | None = None
+) -> dict[str, Any]:
+    """A request Alexa could send, with fuzzed values; with `intent`, always that intent."""
     user = draw(st.sampled_from(USERS))
-    kind = draw(st.sampled_from(PLAUSIBLE_REQUEST_TYPES))
+    kind = "IntentRequest" if intent else draw(st.sampled_from(PLAUSIBLE_REQUEST_TYPES))
     request: dict[str, Any] = {
         "type": kind,
         "requestId": draw(st.just("amzn1.echo-api.request.fuzz") | st.text(max_size=30)),
@@ -215,8 +218,8 @@ def plausible_envelopes(draw: Any, timestamp: Any = plausible_timestamps) -> dic
     }
     if kind == "IntentRequest":
         # Chosen evenly (sampled_from favours the first names): every intent gets its share.
-        even = draw(st.randoms(use_true_random=False)).choice(INTENTS)
-        name = even if draw(st.integers(0, 9)) else draw(st.text(max_size=30))
+        even = intent or draw(st.randoms(use_true_random=False)).choice(INTENTS)
+        name = even if intent or draw(st.integers(0, 9)) else draw(st.text(max_size=30))
         request["intent"] = {
             "name": name,
             "confirmationStatus": draw(st.sampled_from(["NONE", "CONFIRMED", "DENIED"])),

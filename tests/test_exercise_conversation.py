@@ -452,3 +452,14 @@ def test_a_tampered_session_place_is_not_treated_as_an_exercise(device):
     device.intent("AMAZON.NextIntent")
     assert "Sorry" not in said(device)
     assert CATALOG.strategy(1).summary[:40] in said(device)
+
+
+def test_yes_to_resume_an_exercise_that_is_gone_continues_what_there_is(device):
+    # Found by fuzzing: a session still asking "the exercise or the strategy?" after the
+    # unfinished exercise was gone made "yes" fail with an apology.
+    device.launch()
+    device.intent("StrategyIntent", strategy="2")
+    device.attributes["pending"] = "exercise_resume_choice"
+    device.intent("AMAZON.YesIntent")
+    assert "Sorry" not in said(device)
+    assert CATALOG.strategy(2).summary[:40] in said(device)

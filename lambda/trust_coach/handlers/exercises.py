@@ -218,8 +218,12 @@ def start_over(turn: Turn) -> Response:
 
 def resume_saved(turn: Turn) -> Response:
     """Pick up the unfinished exercise from the progress, at its step."""
-    saved = unfinished(turn) or {}
-    exercise = library(turn).get(saved.get("id"))
+    saved = unfinished(turn)
+    if saved is None:  # gone meanwhile (forgotten on another device) or a damaged session
+        from trust_coach.handlers.resume import resume
+
+        return resume(turn)
+    exercise = library(turn).get(saved["id"])
     rounds = exercise.clamp_rounds(saved["rounds"])
     step = saved["step"]
     if exercise.is_timer:  # a turn cut off in an earlier session starts again
