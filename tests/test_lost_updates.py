@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from trust_coach.app import build_skill, handle_event
 from trust_coach.device import Device
-from trust_coach.state import MAX_SESSIONS_REMEMBERED, Progress, merge
+from trust_coach.state import (
+    MAX_SESSIONS_REMEMBERED,
+    SESSION_MEMORY_SECONDS,
+    Progress,
+    merge,
+)
 from trust_coach.store.base import StoreError, user_key
 from trust_coach.store.sqlite import SqliteStore
 
@@ -209,6 +214,16 @@ def test_the_record_remembers_only_its_latest_sessions(tmp_path):
         f"s{n}" for n in range(4, MAX_SESSIONS_REMEMBERED + 4)
     ]
     assert stored.visits == MAX_SESSIONS_REMEMBERED + 4
+
+
+def test_entries_a_day_older_than_the_newest_are_dropped():
+    day = SESSION_MEMORY_SECONDS
+    progress = Progress.from_dict(
+        {"sessions": {"old": {"at": 1000, "visits": 1, "done": {}},
+                      "day": {"at": 1000 + 1, "visits": 1, "done": {}},
+                      "new": {"at": 1001 + day, "visits": 1, "done": {}}}}
+    )  # fmt: skip
+    assert set(progress.sessions) == {"day", "new"}
 
 
 def test_a_damaged_session_entry_is_dropped_when_loaded():

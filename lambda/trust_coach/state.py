@@ -20,8 +20,11 @@ from typing import Any
 MAX_PRACTICE_DAYS = 14
 MAX_TIPS_REMEMBERED = 64
 # What the latest sessions each counted, so a save that timed out but landed later is never
-# counted twice (see merge). A live session's entry is only lost after this many newer ones.
-MAX_SESSIONS_REMEMBERED = 16
+# counted twice (see merge). An entry is needed only while its session lives (minutes: Alexa
+# ends a silent session within seconds), so entries a day older than the newest are dropped,
+# and a live session's entry could only be lost after this many newer sessions.
+MAX_SESSIONS_REMEMBERED = 8
+SESSION_MEMORY_SECONDS = 24 * 3600
 
 
 # Values that are their own plain copy. Checking the exact type first spares most values the
@@ -178,10 +181,8 @@ class Progress:
         progress = cls(**values)
         progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
         progress.practice_days = progress.practice_days[-MAX_PRACTICE_DAYS:]
-        if progress.sessions:
-            progress.sessions = _newest_sessions(
-                {sid: e for sid, e in progress.sessions.items() if _is_session_count(e)}
-            )
+        if "sessions" in raw:
+            progress.sessions = _read_sessions(raw["sessions"])
         return progress
 
     def copy(self) -> Progress:
@@ -211,7 +212,10 @@ class Progress:
 
 # Each field's name and annotation, read once rather than on every (de)serialisation.
 _FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, str(f.type)) for f in fields(Progress))
-_FIELD_CHECKS: tuple[tuple[str, Check], ...] = tuple((n, _checker(a)) for n, a in _FIELDS)
+# `sessions` is read by `_read_sessions`, which checks and copies its entries in one pass.
+_FIELD_CHECKS: tuple[tuple[str, Check], ...] = tuple(
+    (n, _checker(a)) for n, a in _FIELDS if n != "sessions"
+)
 # What fingerprint encodes with: json.dumps(sort_keys=True, default=str), made once.
 _FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
@@ -221,8 +225,18 @@ def _copied_fields(progress: Progress) -> dict[str, Any]:
     copied = {}
     for name, _ in _FIELDS:
         value = getattr(progress, name)
-        copied[name] = value if type(value) in _LEAVES else _copied(value)
+        if name == "sessions":
+            copied[name] = _copied_sessions(value)
+        else:
+            copied[name] = value if type(value) in _LEAVES else _copied(value)
     return copied
+
+
+def _copied_sessions(sessions: dict[str, Any]) -> dict[str, Any]:
+    """A copy of well-formed session entries (flat but for `done`), without recursion."""
+    return {
+        sid: {**entry, "done": dict(entry.get("done") or {})} for sid, entry in sessions.items()
+    }
 
 
 def _copied(value: Any) -> Any:
@@ -313,25 +327,48 @@ def session_count(
 
 
 def _newest_sessions(sessions: dict[str, Any]) -> dict[str, Any]:
-    if len(sessions) <= MAX_SESSIONS_REMEMBERED:
+    """The entries of the last day (by the newest entry's time, not a clock), at most
+    MAX_SESSIONS_REMEMBERED of them: what keeps the record and each turn's work small."""
+    if len(sessions) <= 1:
         return sessions
-    newest = sorted(sessions, key=lambda sid: sessions[sid].get("at", 0))
-    return {sid: sessions[sid] for sid in newest[-MAX_SESSIONS_REMEMBERED:]}
+    since = max(entry.get("at", 0) for entry in sessions.values()) - SESSION_MEMORY_SECONDS
+    recent = {sid: entry for sid, entry in sessions.items() if entry.get("at", 0) >= since}
+    if len(recent) <= MAX_SESSIONS_REMEMBERED:
+        return recent
+    newest = sorted(recent, key=lambda sid: recent[sid].get("at", 0))
+    return {sid: recent[sid] for sid in newest[-MAX_SESSIONS_REMEMBERED:]}
 
 
-def _is_session_count(entry: Any) -> bool:
-    """Whether a stored session entry is well formed (a damaged one is dropped)."""
-    return (
-        isinstance(entry, dict)
-        and _is_count(entry.get("at", 0))
-        and _is_count(entry.get("visits", 0))
-        and isinstance(entry.get("done", {}), dict)
-        and all(isinstance(k, str) and _is_count(v) for k, v in entry.get("done", {}).items())
-    )
+def _read_sessions(raw: Any) -> dict[str, Any]:
+    """The well-formed entries of a stored or session `sessions` map, as new plain dicts; a
+    damaged entry is dropped (its session's counts then merge as the larger ones)."""
+    if not isinstance(raw, dict):
+        return {}
+    kept = {}
+    for sid, entry in raw.items():
+        if not isinstance(sid, str) or not isinstance(entry, dict):
+            continue
+        at, visits, done = _count(entry.get("at", 0)), _count(entry.get("visits", 0)), {}
+        raw_done = entry.get("done", {})
+        if at is None or visits is None or not isinstance(raw_done, dict):
+            continue
+        for key, value in raw_done.items():
+            count = _count(value)
+            if not isinstance(key, str) or count is None:
+                break
+            done[key] = count
+        else:
+            kept[sid] = {"at": at, "visits": visits, "done": done}
+    return _newest_sessions(kept)
 
 
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def _count(value: Any) -> int | None:
+    """A whole, non-negative number (DynamoDB's Decimal included) as an int, else None."""
+    if type(value) is int:
+        return value if value >= 0 else None
+    if isinstance(value, Decimal) and value == value.to_integral_value() and value >= 0:
+        return int(value)
+    return None
 
 
 def _counters(progress: Progress) -> dict[str, Any]:
