@@ -190,9 +190,10 @@ class Progress:
         return Progress(**_copied_fields(self))
 
     def fingerprint(self) -> str:
-        """A short digest of the content (not the version), to tell whether a save is due."""
+        """A short digest of the content, to tell whether a save is due. Not the version, nor
+        the session counts: only a save changes those, so they never make one due."""
         # The values themselves: a copy (to_dict) would encode the same.
-        body = {name: getattr(self, name) for name, _ in _FIELDS if name != "version"}
+        body = {name: getattr(self, name) for name in _FINGERPRINTED}
         encoded = _FINGERPRINT_JSON.encode(body).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
 
@@ -216,6 +217,7 @@ _FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, str(f.type)) for f in fiel
 _FIELD_CHECKS: tuple[tuple[str, Check], ...] = tuple(
     (n, _checker(a)) for n, a in _FIELDS if n != "sessions"
 )
+_FINGERPRINTED = tuple(name for name, _ in _FIELDS if name not in ("version", "sessions"))
 # What fingerprint encodes with: json.dumps(sort_keys=True, default=str), made once.
 _FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
