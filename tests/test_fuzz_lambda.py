@@ -32,19 +32,25 @@ from trust_coach.store.sqlite import SqliteStore
 FUZZ_EXAMPLES = 2000
 
 
-def test_every_envelope_gets_a_valid_response(tmp_path, monkeypatch):
+@pytest.fixture
+def failed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Exceptions that reached the catch-all handler, by kind: their users heard an apology."""
+    raised: Counter[str] = Counter()
+    apologise = CatchAllExceptionHandler.handle
+
+    def counting(handler: Any, handler_input: Any, exception: Exception) -> Any:
+        raised[type(exception).__name__] += 1
+        return apologise(handler, handler_input, exception)
+
+    monkeypatch.setattr(CatchAllExceptionHandler, "handle", counting)
+    return raised
+
+
+def test_every_envelope_gets_a_valid_response(tmp_path, failed):
     store = SqliteStore(tmp_path / "fuzz.sqlite3")
     skill = build_skill(store=store, skill_id=None)
     count = 0
     seen: Counter[str] = Counter()
-    failed: Counter[str] = Counter()  # handlers that raised: their users heard an apology
-    apologise = CatchAllExceptionHandler.handle
-
-    def counting(handler: Any, handler_input: Any, exception: Exception) -> Any:
-        failed[type(exception).__name__] += 1
-        return apologise(handler, handler_input, exception)
-
-    monkeypatch.setattr(CatchAllExceptionHandler, "handle", counting)
 
     @fuzz_settings(FUZZ_EXAMPLES)
     @given(envelopes())
@@ -78,17 +84,9 @@ PER_INTENT_EXAMPLES = 15
 
 @pytest.mark.parametrize("intent", INTENTS)
 def test_every_intent_with_fuzzed_slots_and_sessions_gets_a_valid_response(
-    intent, tmp_path, monkeypatch
+    intent, tmp_path, failed
 ):
     skill = build_skill(store=SqliteStore(tmp_path / "fuzz.sqlite3"), skill_id=None)
-    failed: Counter[str] = Counter()
-    apologise = CatchAllExceptionHandler.handle
-
-    def counting(handler: Any, handler_input: Any, exception: Exception) -> Any:
-        failed[type(exception).__name__] += 1
-        return apologise(handler, handler_input, exception)
-
-    monkeypatch.setattr(CatchAllExceptionHandler, "handle", counting)
 
     @fuzz_settings(PER_INTENT_EXAMPLES)
     @given(plausible_envelopes(intent=intent))
