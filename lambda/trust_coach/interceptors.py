@@ -113,9 +113,7 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     manager = handler_input.attributes_manager
     attributes = turn.progress.to_dict()
     counted = turn.conversation.counted(turn.progress, time.time())
-    if counted is not None and (counted["visits"] or counted["done"]):
-        # What a merge on conflict adds to the stored counts. A session that counted nothing
-        # keeps no entry: its merge keeps the larger counts, which are the stored ones.
+    if counted is not None:  # what a merge on conflict adds to the stored counts
         attributes["sessions"][turn.conversation.session_id] = counted
         attributes[SESSION_KEY] = turn.conversation.session_id
     manager.persistent_attributes = attributes

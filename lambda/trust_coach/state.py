@@ -433,12 +433,14 @@ class Conversation:
         return current
 
     def counted(self, progress: Progress, at: float) -> dict[str, Any] | None:
-        """Everything this session counted so far (see `session_count`), or None when the
-        session lost track (no base): a merge then keeps the larger counts instead."""
+        """Everything this session counted so far (see `session_count`), or None when it
+        counted nothing or lost track (no base): a merge then keeps the larger counts, which
+        for a session that counted nothing are the stored ones, and the record gains no entry."""
         base = self.base()
         if base is None:
             return None
-        return session_count(progress, base, progress.sessions.get(self.session_id), at)
+        counted = session_count(progress, base, progress.sessions.get(self.session_id), at)
+        return counted if counted["visits"] or counted["done"] else None
 
     @property
     def place(self) -> dict[str, Any]:
