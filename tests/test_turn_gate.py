@@ -145,7 +145,8 @@ def test_the_endpoint_waits_for_a_remote_store_in_parallel():
     server = make_server(app, "127.0.0.1", 0)
     assert isinstance(server.task_dispatcher, GatedTasks)
     assert server.task_dispatcher.gate is app.extensions[GATE]
-    threading.Thread(target=server.run, daemon=True).start()
+    loop = threading.Thread(target=server.run, daemon=True)
+    loop.start()
     url = f"http://127.0.0.1:{server.effective_port}/"
     answers: list[int] = []
 
@@ -164,7 +165,10 @@ def test_the_endpoint_waits_for_a_remote_store_in_parallel():
         _run_together(*[launch] * 4)
         elapsed = time.monotonic() - started
     finally:
-        server.close()
+        # Closed from its own loop: closed from here, the loop's select saw a dead socket.
+        server.trigger.pull_trigger(server.close)
+        loop.join(5)
+    assert not loop.is_alive()
     assert answers == [200] * 4
     assert elapsed < 0.9  # four reads of 0.3 s overlapped: queued, they would take 1.2 s
 
