@@ -18,6 +18,8 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from trust_coach import promises
+from trust_coach.danger import sounds_unsafe
 from trust_coach.state import Progress, merge
 from trust_coach.store.base import (
     SESSION_KEY,
@@ -89,6 +91,8 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
         else:
             turn.progress = stored
             turn.conversation.mark_saved(stored)
+        # Changed, so the turn's save writes the record without it.
+        promises.drop_unsafe(turn.progress, lambda words: sounds_unsafe(turn.catalog, words))
         turn.conversation.keep_progress(turn.progress)
 
 

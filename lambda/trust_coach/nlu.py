@@ -2,7 +2,7 @@
 
 It matches typed text against the interaction model's sample utterances (slot placeholders
 filled from slot values and synonyms, or any words for free-text and number slots), with case
-and punctuation folded. Built-in intents match a few common phrases. No match: FallbackIntent.
+and punctuation folded, and without a leading wake word or "um"s, which Alexa never passes on. Built-in intents match a few common phrases. No match: FallbackIntent.
 """
 
 from __future__ import annotations
@@ -38,8 +38,21 @@ _FREE_TYPES = {"AMAZON.SearchQuery", "AMAZON.NUMBER", "AMAZON.DURATION"}
 
 
 def fold(text: str) -> str:
-    text = text.lower().replace("'", "")
+    text = text.lower().replace("'", "").replace("\u2019", "")
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split())
+
+
+# What never reaches a skill: the wake word, and the hesitation sounds speech recognition
+# leaves out of its transcript.
+_UNHEARD = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "mm"}
+
+
+def heard(utterance: str) -> str:
+    """The utterance as a skill would get it: folded, without wake word or hesitations."""
+    words = fold(utterance).split()
+    if words[:1] == ["alexa"]:
+        words = words[1:]
+    return " ".join(word for word in words if word not in _UNHEARD)
 
 
 @dataclass
@@ -80,7 +93,7 @@ class Understanding:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def resolve(self, utterance: str) -> Match:
-        text = fold(utterance)
+        text = heard(utterance)
         for pattern, intent, slots in self.patterns:
             found = pattern.match(text)
             if not found:

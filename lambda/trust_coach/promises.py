@@ -7,6 +7,7 @@ each cut to a sentence's length, and three counts. A damaged record reads as no 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -62,6 +63,20 @@ def promises(progress: Progress) -> list[Promise]:
                 Promise(clean(record["text"]), record["made"], record.get("asked") is True)
             )
     return found
+
+
+def drop_unsafe(progress: Progress, unsafe: Callable[[str], bool]) -> bool:
+    """Forget every kept promise whose words `unsafe` refuses; whether any was dropped.
+
+    The screen grows over time: a promise kept before it learned a phrase must not be
+    followed up, praised or said back once it has.
+    """
+    kept = promises(progress)
+    safe = [p for p in kept if not unsafe(p.text)]
+    if len(safe) == len(kept):
+        return False
+    _write(progress, safe)
+    return True
 
 
 def counts(progress: Progress) -> dict[str, int]:

@@ -40,6 +40,7 @@ from trust_coach.handlers.privacy import ForgetProgressHandler, SkillEventHandle
 from trust_coach.handlers.promises import PromiseIntentHandler, PromiseNotCaughtHandler
 from trust_coach.handlers.resume import ResumeHandler
 from trust_coach.handlers.safety import SafetyHandler
+from trust_coach.handlers.sharing import ShareHandler
 from trust_coach.handlers.strategies import (
     ListStrategiesHandler,
     NextHandler,
@@ -84,6 +85,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         NextHandler(),
         PreviousHandler(),
         ResumeHandler(),
+        ShareHandler(),
         DailyTipHandler(),
         ForgetProgressHandler(),
         YesHandler(),

@@ -7,6 +7,7 @@ from ask_sdk_model import Response
 
 from trust_coach.handlers import strategies
 from trust_coach.handlers.base import TurnHandler
+from trust_coach.handlers.safety import in_safety, safety_answer, safety_close
 from trust_coach.turn import Turn
 
 
@@ -61,9 +62,7 @@ class RepeatHandler(TurnHandler):
             from trust_coach.handlers.tips import daily_tip
 
             return daily_tip(turn)
-        if area == "safety":
-            from trust_coach.handlers.safety import safety_answer
-
+        if in_safety(turn):
             return safety_answer(turn, acknowledge=False)
         return home(turn)
 
@@ -86,6 +85,8 @@ class StopHandler(TurnHandler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
     def respond(self, turn: Turn) -> Response:
+        if in_safety(turn):  # after the numbers: a kind close that points to them again
+            return safety_close(turn)
         return goodbye(turn)
 
 

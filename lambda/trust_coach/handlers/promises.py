@@ -1,8 +1,10 @@
 """One small promise in conversation: ask for it, confirm it back, keep it, and on a later
 visit ask gently how it went.
 
-What the person promised is said back to them and kept in their progress; it is never
-logged (log lines carry only the request type, intent name and a hashed user).
+What the person promised is said back to them and kept in their progress only after it
+passed the danger screen; it is never logged (log lines carry only the request type, intent
+name and a hashed user). A kept promise that today's screen would refuse is dropped when the
+progress is loaded, so it is never followed up.
 """
 
 from __future__ import annotations
@@ -10,10 +12,8 @@ from __future__ import annotations
 from ask_sdk_model import Response
 
 from trust_coach import promises
-from trust_coach.danger import sounds_unsafe
 from trust_coach.handlers.base import TurnHandler, slot_value
 from trust_coach.handlers.followups import register
-from trust_coach.handlers.safety import safety_answer
 from trust_coach.turn import Turn
 
 ASK_AREA = "promise_ask"  # the skill asked for a promise
@@ -104,10 +104,8 @@ class PromiseIntentHandler(TurnHandler):
     intents = ("PromiseIntent",)
 
     def respond(self, turn: Turn) -> Response:
-        heard = slot_value(turn, "promise")
-        if heard and sounds_unsafe(turn.catalog, heard):
-            return safety_answer(turn)
-        text = promises.clean(heard)
+        # Words that fail the danger screen never reach here (see safety.SafetyHandler).
+        text = promises.clean(slot_value(turn, "promise"))
         if text:
             return confirm(turn, text)
         if turn.place.get("area") in (ASK_AREA, CONFIRM_AREA):

@@ -1,14 +1,25 @@
-"""When someone may be in danger: acknowledge, give hotlines, and do not coach."""
+"""When someone may be in danger: acknowledge, give hotlines, and do not coach.
+
+Two ways in, checked before any other handler so they win in every state (mid-exercise,
+during a yes/no question, inside a promise): Alexa's CrisisIntent, and any intent whose
+free-text slot (the user's own words) fails the danger screen. Nothing that was said is
+echoed or kept, and what the crisis interrupted is dropped: an unfinished exercise is not
+offered again next visit. Nothing is stored that says a crisis happened.
+"""
 
 from __future__ import annotations
 
 from ask_sdk_model import Response
 
-from trust_coach.handlers.base import TurnHandler
+from trust_coach.danger import sounds_unsafe
+from trust_coach.handlers.base import TurnHandler, intent_name, slot_value
 from trust_coach.speech import Speech
 from trust_coach.turn import Turn
 
 NUMBER_PAUSE = 0.8
+SAFETY_AREA = "safety"
+# Slots that carry the user's own words rather than a value from a list.
+FREE_TEXT_SLOTS = ("promise", "words")
 
 
 def say_with_number(
@@ -37,7 +48,10 @@ def safety_answer(turn: Turn, acknowledge: bool = True) -> Response:
         speech.say(safety["acknowledge"]).pause(NUMBER_PAUSE)
     speech.raw(hotline_speech(turn).body)
     speech.pause(NUMBER_PAUSE).say(safety["offer_repeat"])
-    turn.place = {"area": "safety"}
+    # Whatever was under way (an exercise, a promise being confirmed) is let go of here and in
+    # the stored progress; the place says only where the numbers can be repeated from.
+    turn.progress.exercise = None
+    turn.place = {"area": SAFETY_AREA}
     return turn.ask(speech, safety["offer_repeat_reprompt"], pending="safety_repeat")
 
 
@@ -45,10 +59,23 @@ def safety_close(turn: Turn) -> Response:
     return turn.tell(turn.speech(turn.catalog.safety["after_decline"]))
 
 
+def in_safety(turn: Turn) -> bool:
+    return turn.place.get("area") == SAFETY_AREA
+
+
+def unsafe_words(turn: Turn) -> bool:
+    """Whether any free-text slot of the request says someone may be in danger."""
+    return any(sounds_unsafe(turn.catalog, slot_value(turn, name)) for name in FREE_TEXT_SLOTS)
+
+
 class SafetyHandler(TurnHandler):
     """First in the list after skill events: nothing else may answer a call for help."""
 
-    intents = ("CrisisIntent",)
+    request_types = ("IntentRequest",)
+
+    def applies(self, turn: Turn) -> bool:
+        return intent_name(turn.handler_input) == "CrisisIntent" or unsafe_words(turn)
 
     def respond(self, turn: Turn) -> Response:
         return safety_answer(turn)
+
