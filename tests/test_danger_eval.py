@@ -29,7 +29,7 @@ def test_the_readme_states_the_figures(send):
     text = " ".join(README.read_text(encoding="utf-8").split())
     stated = re.search(r"(\d+) of (\d+) danger phrasings", text)
     assert stated, "the README states how many danger phrasings reach the safety answer"
-    assert (int(stated[1]), int(stated[2])) == (len(danger.reached), len(danger.reached) + len(danger.missed))
+    assert (int(stated[1]), int(stated[2])) == (len(danger.reached), len(phrases("danger")))
     stated = re.search(r"(\d+) of (\d+) ordinary statements", text)
     assert stated, "the README states how many ordinary statements get a safety answer"
-    assert (int(stated[1]), int(stated[2])) == (len(ordinary.reached), len(ordinary.missed) + len(ordinary.reached))
+    assert (int(stated[1]), int(stated[2])) == (len(ordinary.reached), len(phrases("ordinary")))

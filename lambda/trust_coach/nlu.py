@@ -2,7 +2,8 @@
 
 It matches typed text against the interaction model's sample utterances (slot placeholders
 filled from slot values and synonyms, or any words for free-text and number slots), with case
-and punctuation folded, and without a leading wake word or "um"s, which Alexa never passes on. Built-in intents match a few common phrases. No match: FallbackIntent.
+and punctuation folded, and without a leading wake word or "um"s, which Alexa never passes
+on. Built-in intents match a few common phrases. No match: FallbackIntent.
 """
 
 from __future__ import annotations

@@ -9,10 +9,12 @@ offered again next visit. Nothing is stored that says a crisis happened.
 
 from __future__ import annotations
 
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
 from trust_coach.danger import sounds_unsafe
-from trust_coach.handlers.base import TurnHandler, intent_name, slot_value
+from trust_coach.handlers.base import TurnHandler, slot_value
 from trust_coach.speech import Speech
 from trust_coach.turn import Turn
 
@@ -71,11 +73,15 @@ def unsafe_words(turn: Turn) -> bool:
 class SafetyHandler(TurnHandler):
     """First in the list after skill events: nothing else may answer a call for help."""
 
-    request_types = ("IntentRequest",)
+    intents = ("CrisisIntent",)
 
-    def applies(self, turn: Turn) -> bool:
-        return intent_name(turn.handler_input) == "CrisisIntent" or unsafe_words(turn)
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        # CrisisIntent, or any intent at all whose free-text slot fails the danger screen.
+        if super().can_handle(handler_input):
+            return True
+        return get_request_type(handler_input) == "IntentRequest" and unsafe_words(
+            Turn.of(handler_input)
+        )
 
     def respond(self, turn: Turn) -> Response:
         return safety_answer(turn)
-
