@@ -19,7 +19,8 @@ from trust_coach.nlu import Understanding
 from trust_coach.speech import readable
 
 DATA = Path(__file__).parent / "data"
-SETS = ("danger_eval.json", "danger_heldout.json")
+SETS = ("danger_eval.json", "danger_heldout.json", "danger_third.json")
+PROMISE_SETS = ("promise_screen.json", "danger_heldout.json", "danger_third.json")
 
 
 def phrases(kind: str) -> list[dict[str, str]]:
@@ -30,11 +31,14 @@ def phrases(kind: str) -> list[dict[str, str]]:
     return found
 
 
-def promise_phrases(kind: str) -> list[dict[str, str]]:
-    """Promises of one kind ("harmful", "ordinary") from every set."""
-    found = json.loads((DATA / "promise_screen.json").read_text(encoding="utf-8"))[kind]
-    heldout = json.loads((DATA / "danger_heldout.json").read_text(encoding="utf-8"))
-    return [*found, *heldout[f"{kind}_promises"]]
+def promise_phrases(kind: str) -> list[str]:
+    """The words of promises of one kind ("harmful", "ordinary") from every set."""
+    found = []
+    for name in PROMISE_SETS:
+        data = json.loads((DATA / name).read_text(encoding="utf-8"))
+        key = kind if name == "promise_screen.json" else f"{kind}_promises"
+        found.extend(p["text"] for p in data[key])
+    return found
 
 
 def is_safety_answer(ssml: str, locale: str = "en-US") -> bool:
