@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test lint validate clean sam-check skill-package locale-models system-packages bench build load
+.PHONY: chat run test lint validate clean sam-check skill-package model locale-models system-packages bench build load
 
 # aws-sam-cli pins its own boto3, so it lives in a virtualenv of its own.
 SAM_VENV := .venv-sam
@@ -66,6 +66,11 @@ build: $(SAM_STAMP) $(STAMP)
 # The ASK CLI v2 skill package, with the stack's function ARN as the endpoint.
 skill-package: $(STAMP)
 	$(BIN)/trust-coach package --function-arn "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)")
+
+# Expand interaction_model/grammar/en-US.yaml into en-US.json, then the other locales from it.
+model: $(STAMP)
+	PYTHONPATH=lambda:tools $(BIN)/python -m trust_coach_tools.grammar
+	$(BIN)/trust-coach locale-models
 
 # Regenerate interaction_model/<locale>.json for the other English locales from en-US.json.
 locale-models: $(STAMP)

@@ -236,3 +236,12 @@ def test_with_events_logged_the_event_line_carries_the_correlation_id(
     lines = [json.loads(line) for line in logs.getvalue().splitlines() if line.strip()]
     assert len(lines) == 2
     assert all(line["correlation_id"].startswith("amzn1.echo-api.request.") for line in lines)
+
+
+def test_a_call_for_help_is_logged_without_the_user():
+    event = {
+        "request": {"type": "IntentRequest", "intent": {"name": "CrisisIntent"}},
+        "context": {"System": {"user": {"userId": "amzn1.ask.account.SOMEONE"}}},
+    }
+    keys = request_keys(event)
+    assert keys["intent"] == "CrisisIntent" and "user" not in keys

@@ -28,6 +28,7 @@ from trust_coach.store.base import user_key
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 PACKAGE_LOGGER = "trust_coach"
+CRISIS_INTENT = "CrisisIntent"
 
 # An invocation that counted nothing (say, a SessionEndedRequest) is normal here.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -42,11 +43,12 @@ def request_keys(event: dict[str, Any]) -> dict[str, str]:
         "request_type": str(request.get("type", "")),
         "locale": str(request.get("locale", "")),
     }
-    if user_id:
-        keys["user"] = user_key(user_id)
     intent = (request.get("intent") or {}).get("name")
     if intent:
         keys["intent"] = str(intent)
+    # A call for help is sensitive health data: its log lines are not tied to anyone.
+    if user_id and intent != CRISIS_INTENT:
+        keys["user"] = user_key(user_id)
     return keys
 
 
