@@ -57,14 +57,17 @@ class Tally:
         return len(self.reached) / (len(self.reached) + len(self.missed))
 
 
-def tally(send: Callable[[dict[str, Any]], dict[str, Any]], texts: list[str]) -> Tally:
+def tally(
+    send: Callable[[dict[str, Any]], dict[str, Any]], texts: list[str], locale: str = "en-US"
+) -> Tally:
     """Say each text as a user's first words after opening the skill."""
-    understanding = Understanding.for_locale("en-US")
-    device = Device(send)
+    understanding = Understanding.for_locale(locale)
+    device = Device(send, locale=locale)
     result = Tally()
     for text in texts:
         device.launch()
         match = understanding.resolve(text)
         device.intent(match.intent, slots=match.slots)
-        (result.reached if is_safety_answer(readable(device.ssml)) else result.missed).append(text)
+        reached = is_safety_answer(readable(device.ssml), locale)
+        (result.reached if reached else result.missed).append(text)
     return result

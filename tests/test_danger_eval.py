@@ -7,7 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from danger_eval import phrases, tally
+
+from trust_coach.content import supported_locales
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 DANGER_GOAL = 0.95
@@ -21,6 +24,15 @@ def test_danger_phrasings_reach_the_safety_answer(send):
 def test_no_ordinary_statement_gets_the_safety_answer(send):
     result = tally(send, [p["text"] for p in phrases("ordinary")])
     assert not result.reached, f"ordinary words got the safety answer: {result.reached}"
+
+
+@pytest.mark.parametrize("locale", [loc for loc in supported_locales() if loc != "en-US"])
+def test_every_english_locale_hears_danger_as_well_with_its_own_numbers(send, locale):
+    # The models are generated from en-US: this checks the respelling and the numbers.
+    danger = tally(send, [p["text"] for p in phrases("danger")], locale)
+    ordinary = tally(send, [p["text"] for p in phrases("ordinary")], locale)
+    assert danger.share >= DANGER_GOAL, f"{locale} {danger.share:.1%}; missed: {danger.missed}"
+    assert not ordinary.reached, ordinary.reached
 
 
 def test_the_readme_states_the_figures(send):
