@@ -16,8 +16,6 @@ from trust_coach.content import catalog_for
 from trust_coach.handlers import request_handlers
 from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
-from trust_coach.serializer import Serializer
-from trust_coach.skill import Skill
 from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
 from trust_coach.telemetry import TurnMetricsInterceptor, TurnStartInterceptor
@@ -36,9 +34,7 @@ def build_skill(store: ProgressStore | None = None, skill_id: str | None = None)
     builder.add_global_request_interceptor(TurnStartInterceptor())  # after the load: sees progress
     builder.add_global_response_interceptor(TurnMetricsInterceptor())
     builder.add_global_response_interceptor(SaveProgressInterceptor())
-    built = Skill(skill_configuration=builder.skill_configuration)  # builder.create(), cheaper
-    built.serializer = Serializer()  # the SDK's, with cheaper timestamps (see serializer.py)
-    return built
+    return builder.create()  # the SDK's CustomSkill, with its DefaultSerializer
 
 
 _skill: CustomSkill | None = None
@@ -59,13 +55,16 @@ class SkillIdMismatch(Exception):
 def handle_event(target: CustomSkill, event: Any, context: Any = None) -> dict[str, Any]:
     """Run one request envelope (a dict) through a skill and return the response as a dict.
 
+    This is what the SDK's `CustomSkillBuilder.lambda_handler()` does (JSON text through the
+    skill's serializer, `invoke`, serialize), on one skill made once rather than one per event.
     A request for another skill raises SkillIdMismatch. Anything else that cannot be handled
     (an envelope the SDK cannot read, a failure outside the handlers) gets a spoken apology.
     """
     try:
         if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
             raise ValueError("not a request envelope")
-        envelope = _read_envelope(target, event)
+        text = json.dumps(event)
+        envelope = target.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
         if envelope.request is None:
             raise ValueError("request type not recognised")
     except Exception as error:
@@ -83,13 +82,8 @@ def handle_event(target: CustomSkill, event: Any, context: Any = None) -> dict[s
         return apology(event)
 
 
-def _read_envelope(target: CustomSkill, event: dict[str, Any]) -> RequestEnvelope:
-    serializer = target.serializer
-    if isinstance(serializer, Serializer):  # reads the dict itself: no JSON text in between
-        return serializer.read(event, RequestEnvelope)
-    return serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
-
-
+# ask_sdk_core.utils' helpers read a HandlerInput and raise on a missing context or system;
+# these two run on the bare envelope, before the SDK makes one, and must not raise.
 def _is_skill_event(envelope: RequestEnvelope) -> bool:
     return str(getattr(envelope.request, "object_type", "")).startswith("AlexaSkillEvent.")
 

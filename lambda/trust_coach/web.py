@@ -13,13 +13,13 @@ import os
 import threading
 from typing import Any
 
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from trust_coach import oscrypto_fix
-from trust_coach.serializer import Serializer
 from trust_coach.signing_certs import SigningCertificates
 from trust_coach.store.sqlite import SqliteStore
 from trust_coach.turn_gate import GatedStore, GatedTasks, TurnGate
@@ -47,8 +47,8 @@ THREADS = 64
 # Where create_app keeps the turn gate for make_server (Flask's place for extensions' state).
 GATE = "trust_coach.turn_gate"
 
-# The skill's own serializer: the check reads the envelope as the skill will, as cheaply.
-_SERIALIZER = Serializer()
+# The SDK's serializer, as the skill's: the check reads the envelope as the skill will.
+_SERIALIZER = DefaultSerializer()
 
 _MESSAGES = {
     400: "bad request",
@@ -74,8 +74,8 @@ def read_envelope(body: bytes) -> tuple[RequestEnvelope | None, str | None]:
         isinstance(request_part.get(name), str) for name in fields
     ):
         return None, not_envelope
-    try:  # from the JSON already parsed: the same envelope as from the text
-        envelope = _SERIALIZER.read(data, RequestEnvelope)
+    try:
+        envelope = _SERIALIZER.deserialize(payload=text, obj_type=RequestEnvelope)
     except Exception:  # the SDK raises several kinds for shapes it cannot read
         return None, not_envelope
     if envelope is None or envelope.request is None:
@@ -88,7 +88,7 @@ def envelope_problem(body: bytes) -> str | None:
     return read_envelope(body)[1]
 
 
-class _CheckedEnvelopes(Serializer):
+class _CheckedEnvelopes(DefaultSerializer):
     """Reads each request body once: the adapter gets the envelope the check already read.
 
     flask-ask-sdk deserializes the body again after our envelope check; on this thread, the
