@@ -13,6 +13,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from trust_coach.content import catalog_for
+from trust_coach.danger import screen_for
 from trust_coach.handlers import request_handlers
 from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
@@ -134,7 +135,7 @@ def prepare_for_lambda() -> None:
     runs ahead of time. Broken content fails the init, as it should.
     """
     target = skill()
-    catalog_for(None)
+    screen_for(catalog_for(None))  # its patterns take tens of milliseconds to compile
     lambda_entry()
     try:
         getattr(target.persistence_adapter, "client", None)  # a DynamoDbStore makes its client
