@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import pytest
+
+from trust_coach.alexa_api import EXTRA_ENDPOINTS_ENV, api_base
 from trust_coach.timezone import LOOKUP_TIMEOUT_SECONDS, local_date
 
 
@@ -42,6 +45,16 @@ def settings_api(zone: str, delay: float = 0.0) -> Iterator[tuple[str, list[str]
         server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def api_allowed(monkeypatch):
+    """The stand-in API's address, on the list only through the environment, as for tools."""
+
+    def allow(url: str) -> None:
+        monkeypatch.setenv(EXTRA_ENDPOINTS_ENV, url)
+
+    return allow
+
+
 def with_api(device, url):
     original = device.envelope
 
@@ -61,10 +74,11 @@ def test_local_date_crosses_midnight_by_zone():
     assert local_date(moment, "Not/AZone") == "2026-05-01"
 
 
-def test_tip_day_follows_the_device_zone_and_is_asked_once_per_session(device):
+def test_tip_day_follows_the_device_zone_and_is_asked_once_per_session(device, api_allowed):
     # 03:30 UTC on May 1st is still April 30th in Los Angeles.
     device.clock = datetime(2026, 5, 1, 3, 30, tzinfo=UTC)
     with settings_api("America/Los_Angeles") as (url, asked):
+        api_allowed(url)
         with_api(device, url)
         device.launch()
         device.intent("DailyTipIntent")
@@ -73,9 +87,10 @@ def test_tip_day_follows_the_device_zone_and_is_asked_once_per_session(device):
     assert device.attributes["progress"]["tip_date"] == "2026-04-30"
 
 
-def test_a_slow_settings_api_falls_back_to_utc_quickly(device):
+def test_a_slow_settings_api_falls_back_to_utc_quickly(device, api_allowed):
     device.clock = datetime(2026, 5, 1, 3, 30, tzinfo=UTC)
     with settings_api("America/Los_Angeles", delay=LOOKUP_TIMEOUT_SECONDS + 1) as (url, _):
+        api_allowed(url)
         with_api(device, url)
         device.launch()
         started = time.monotonic()
@@ -91,3 +106,55 @@ def test_remote_plain_http_is_never_asked(device):
     device.launch()
     device.intent("DailyTipIntent")
     assert device.attributes["progress"]["tip_date"] == "2026-05-01"
+
+
+def test_a_local_service_named_by_the_request_never_gets_the_token(device):
+    # GIVEN a request (forged: nothing verified it) naming a local service as its API
+    device.clock = datetime(2026, 5, 1, 3, 30, tzinfo=UTC)
+    with settings_api("America/Los_Angeles") as (url, asked):
+        with_api(device, url)
+        device.launch()
+        device.intent("DailyTipIntent")
+    # THEN the skill does not call it, and the day is UTC's
+    assert asked == []
+    assert device.attributes["progress"]["tip_date"] == "2026-05-01"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://api.amazonalexa.com",
+        "https://api.eu.amazonalexa.com/",
+        "https://API.FE.amazonalexa.com:443",
+    ],
+)
+def test_amazons_api_hosts_are_allowed(endpoint):
+    assert api_base(endpoint) == endpoint.lower().rstrip("/").removesuffix(":443")
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://api.amazonalexa.com",
+        "https://api.amazonalexa.com.evil.example",
+        "https://evil.example@api.amazonalexa.com",
+        "https://api.amazonalexa.com@evil.example",
+        "https://api.amazonalexa.com:8443",
+        "https://api.amazonalexa.com/internal/admin",
+        "https://api.amazonalexa.com?x=1",
+        "https://[x/",
+        "https://169.254.169.254",
+        "",
+        None,
+        42,
+    ],
+)
+def test_anything_else_is_refused(endpoint):
+    assert api_base(endpoint) is None
+
+
+def test_the_environment_adds_base_urls_and_nothing_else_does(monkeypatch):
+    monkeypatch.setenv(EXTRA_ENDPOINTS_ENV, "http://127.0.0.1:8123, http://localhost:9")
+    assert api_base("http://127.0.0.1:8123") == "http://127.0.0.1:8123"
+    assert api_base("http://localhost:9/") == "http://localhost:9"
+    assert api_base("http://127.0.0.1:8124") is None

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_model import RequestEnvelope
 
+from trust_coach.alexa_api import api_base
+
 LOOKUP_TIMEOUT_SECONDS = 1.0
 UTC = "UTC"
 
@@ -25,33 +27,26 @@ def fetch_timezone(envelope: RequestEnvelope) -> str:
     """The device's IANA time zone name, or UTC if it cannot be had quickly."""
     system = envelope.context.system if envelope.context else None
     device = system.device if system else None
-    if not system or not device or not system.api_endpoint or not system.api_access_token:
+    if not system or not device or not system.api_access_token:
         return UTC
-    if not _trusted_endpoint(system.api_endpoint):
+    base = api_base(system.api_endpoint)
+    if base is None:  # not one of Amazon's API hosts: the token is never sent there
         return UTC
     url = (
-        f"{system.api_endpoint}/v2/devices/"
+        f"{base}/v2/devices/"
         f"{urllib.parse.quote(device.device_id or '', safe='')}/settings/System.timeZone"
     )
     request = urllib.request.Request(  # noqa: S310 - scheme checked above
         url, headers={"Authorization": f"Bearer {system.api_access_token}"}
     )
     try:
-        # bandit B310 is safe here: _trusted_endpoint allowed only https, or http to this machine
+        # bandit B310 is safe here: api_base allows only the API hosts (see alexa_api)
         with urllib.request.urlopen(request, timeout=LOOKUP_TIMEOUT_SECONDS) as answer:  # noqa: S310 # nosec B310
             name = json.loads(answer.read().decode())
     except Exception as error:  # any failure means "use UTC", never a failed turn
         log.warning("time zone lookup failed: %s", type(error).__name__)
         return UTC
     return name if isinstance(name, str) and _known(name) else UTC
-
-
-def _trusted_endpoint(url: str) -> bool:
-    """Alexa's API over HTTPS; plain HTTP only on this machine (local tools and tests)."""
-    parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme == "https":
-        return True
-    return parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "localhost")
 
 
 def _known(name: str) -> bool:
