@@ -208,6 +208,34 @@ def configured_like_lambda(dynamodb_server, aws_env, monkeypatch):
     shared_client.cache_clear()
 
 
+def test_reconnect_replaces_the_process_client_and_keeps_working(configured_like_lambda):
+    # GIVEN the store on the process's client, as Lambda runs it, with progress saved
+    store = DynamoDbStore(configured_like_lambda)
+    key = user_key("amzn1.ask.account.reconnect")
+    store.save(key, Progress(visits=1))
+    before = store.client
+    assert before is shared_client()
+    # WHEN it reconnects (as after a SnapStart restore)
+    store.reconnect()
+    # THEN a new client (new session: new connections, credentials looked up again) serves it
+    assert store.client is not before and store.client is shared_client()
+    assert store.load(key).visits == 1
+    # AND a store given a client of its own keeps it
+    own = DynamoDbStore(configured_like_lambda, client=before)
+    own.reconnect()
+    assert own.client is before
+
+
+def test_reconnect_without_a_region_does_not_raise_and_calls_still_degrade(
+    no_aws_configuration, caplog
+):
+    store = make_store()
+    store.reconnect()  # a restore hook must not fail
+    assert "store client not remade: no DynamoDB client: NoRegionError" in caplog.text
+    with pytest.raises(StoreError, match="NoRegionError"):
+        store.read(user_key("amzn1.ask.account.anyone"))
+
+
 def test_the_lambda_path_imports_botocore_and_not_boto3(configured_like_lambda):
     # boto3 (with s3transfer and multiprocessing) would add its import to every cold start;
     # the store needs only botocore's client.

@@ -13,6 +13,7 @@ retry, so that a turn whose store calls fail still answers inside the project's 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from decimal import Decimal
 from functools import cache
@@ -64,6 +65,8 @@ CLIENT_CONFIG = Config(
 )
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
+
+log = logging.getLogger(__name__)
 
 
 def make_client(
@@ -142,18 +145,34 @@ def _failure(error: Exception) -> str:
 class DynamoDbStore(ProgressStore):
     """Progress in a DynamoDB table keyed by `KEY_ATTRIBUTE`; uses only `DYNAMODB_ACTIONS`.
 
-    Without a client of its own it uses the process's (`shared_client`), made on first use.
+    Without a client of its own it uses the process's (`shared_client`), made on first use;
+    `reconnect` replaces that one.
     """
 
     def __init__(self, table_name: str, client: Any = None) -> None:
         self.table_name = table_name
         self._client = client
+        self._shared = client is None
 
     @property
     def client(self) -> Any:
         if self._client is None:
             self._client = shared_client()  # StoreError when there is no region
         return self._client
+
+    def reconnect(self) -> None:
+        """Drop the process's client and make a new one: new connections, and credentials
+        looked up afresh (after a SnapStart restore, those of the snapshot are not reused).
+        A store given its own client keeps it. Never raises: a client that cannot be made
+        now is a StoreError on the next call, as at first use."""
+        if not self._shared:
+            return
+        shared_client.cache_clear()
+        self._client = None
+        try:
+            self._client = shared_client()
+        except StoreError as error:
+            log.warning("store client not remade: %s", error)
 
     def _key(self, key: str) -> dict[str, Any]:
         return {KEY_ATTRIBUTE: {"S": key}}
