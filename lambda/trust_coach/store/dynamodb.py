@@ -47,11 +47,13 @@ CONNECT_TIMEOUT = 0.1
 READ_TIMEOUT = 0.12
 # botocore's standard retry mode, one retry: for a dropped connection, a timeout, a 5xx or
 # throttling. Before it, botocore waits rand(0, 1) x a base: 1 s after throttling, 25 ms
-# after other errors (1 s after any error in botocore before 1.42). So at most:
+# after other errors (1 s after any error in older botocore). So at most:
 MAX_ATTEMPTS = 2
 RETRY_WAIT_MAX = 1.0
 # One call:   2 attempts x (0.1 + 0.12) s + 1 wait x 1.0 s = 1.44 s
 # One turn:   a read and a write, each at worst,   2 x 1.44 s = 2.88 s < 3 s
+# Outside this sum: DNS lookups (no timeout of botocore's covers them), and a wait the service
+# itself asks for with `x-amz-retry-after`, which recent botocore honours (up to 5 s more).
 CALL_WORST_SECONDS = (
     MAX_ATTEMPTS * (CONNECT_TIMEOUT + READ_TIMEOUT) + (MAX_ATTEMPTS - 1) * RETRY_WAIT_MAX
 )
@@ -78,7 +80,8 @@ def make_client(
     new connections and credentials). Region, endpoint and credentials default to what Lambda
     and the AWS tools set: `AWS_REGION` (which botocore alone does not read) or
     `AWS_DEFAULT_REGION`; `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`; botocore's
-    credential chain. Makes no network call."""
+    credential chain. Calls nothing in DynamoDB; credentials are looked up now (on Lambda,
+    from its environment variables)."""
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     access_key, secret_key = credentials or (None, None)
     try:
