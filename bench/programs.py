@@ -53,7 +53,7 @@ class TrustCoach(Program):
         from trust_coach.store.dynamodb import shared_client
 
         app.skill()  # built now, while TABLE_NAME names this program's table
-        shared_client().watch(self._count)
+        shared_client().meta.events.register("before-call.dynamodb", self._record)
         return app.lambda_handler
 
 

@@ -201,3 +201,13 @@ def test_the_ask_sdk_seam_loads_saves_and_deletes_by_envelope(any_store):
     assert any_store.load(user_key(user_id)).visits == 1
     any_store.delete_attributes(envelope)
     assert any_store.read(user_key(user_id)) is None
+
+
+def test_a_store_keeps_working_after_it_reconnects(any_store):
+    # What a SnapStart restore hook calls: connections made before the snapshot are dropped.
+    key = user_key("amzn1.ask.account.contract-reconnect")
+    saved = any_store.save(key, Progress(visits=1))
+    any_store.reconnect()
+    saved.visits = 2
+    assert any_store.save(key, saved).version == 2
+    assert any_store.load(key).visits == 2

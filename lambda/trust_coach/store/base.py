@@ -83,6 +83,10 @@ class ProgressStore(AbstractPersistenceAdapter):
     def remove(self, key: str) -> None:
         """Delete the record if there is one."""
 
+    def reconnect(self) -> None:
+        """Drop and remake any connection to the store (e.g. after a SnapStart restore, so
+        connections and credentials from before the snapshot are not reused). Never raises."""
+
     def load(self, key: str) -> Progress:
         return self.read(key) or Progress()
 

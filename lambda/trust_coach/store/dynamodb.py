@@ -1,21 +1,29 @@
 """The production store: one DynamoDB item per user, written conditionally on its version.
 
-The item holds the key, the version, the expiry (for DynamoDB TTL) and the progress as a map.
-The client (`dynamodb_api`, DynamoDB's JSON API without botocore) is made once per process,
-with short timeouts and one retry, so that a turn whose store call fails still answers well
-inside Alexa's 8 seconds (see `WORST_CASE_SECONDS`).
+The item holds the key, the version and the expiry (for DynamoDB TTL) as DynamoDB's own string
+and number values, and the progress as one JSON string, as the SQLite store keeps it: a float
+goes in and comes back a float, never a Decimal, and nothing but botocore is imported. (Items
+written before kept the progress as a map; they are still read, with boto3's deserializer.)
+
+The client is botocore's low-level client, made once per process with short timeouts and one
+retry, so that a turn whose store calls fail still answers inside the project's 3 s (see
+`TURN_WORST_SECONDS`).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
-from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
 from trust_coach.state import Progress
-from trust_coach.store.attribute_values import deserialize, serialize
 from trust_coach.store.base import (
     EXPIRY_ATTRIBUTE,
     KEY_ATTRIBUTE,
@@ -25,69 +33,72 @@ from trust_coach.store.base import (
     expiry_from,
     now,
 )
-from trust_coach.store.dynamodb_api import (
-    DynamoDbApi,
-    DynamoDbError,
-    credentials_from_botocore,
-    credentials_from_environment,
-)
-from trust_coach.store.sigv4 import Credentials
 
 VERSION_ATTRIBUTE = "version"
 PROGRESS_ATTRIBUTE = "progress"
 
-# DynamoDB answers in milliseconds; these bound a slow or unreachable table instead.
-CONNECT_TIMEOUT = 0.3
-READ_TIMEOUT = 0.6
-MAX_ATTEMPTS = 2  # one retry: enough for a dropped connection, cheap when the table is down
-# The wait before that retry, whatever the error: after throttling, a longer back-off would
-# be better spent answering without memory.
-RETRY_WAIT = 0.05
-# The longest one failing store call can take. A turn makes at most one such call: a failed
-# load skips the save, and a save is only tried when the load worked.
-WORST_CASE_SECONDS = MAX_ATTEMPTS * (CONNECT_TIMEOUT + READ_TIMEOUT) + RETRY_WAIT
+# The time budget. Alexa waits 8 s for an answer; the project keeps every request under 3 s.
+# A turn makes at most one read and one write: the read once per session, the write only when
+# the turn changed something, and no write at all after a failed read (see interceptors).
+#
+# DynamoDB answers GetItem and PutItem in milliseconds and a connection (TCP and TLS) opens
+# in a few; these bound a table that is slow, frozen or unreachable instead.
+CONNECT_TIMEOUT = 0.1
+READ_TIMEOUT = 0.12
+# botocore's standard retry mode, one retry: for a dropped connection, a timeout, a 5xx or
+# throttling. Before it, botocore waits rand(0, 1) x a base: 1 s after throttling, 25 ms
+# after other errors (1 s after any error in older botocore). So at most:
+MAX_ATTEMPTS = 2
+RETRY_WAIT_MAX = 1.0
+# One call:   2 attempts x (0.1 + 0.12) s + 1 wait x 1.0 s = 1.44 s
+# One turn:   a read and a write, each at worst,   2 x 1.44 s = 2.88 s < 3 s
+# Outside this sum: DNS lookups (no timeout of botocore's covers them), and a wait the service
+# itself asks for with `x-amz-retry-after`, which recent botocore honours (up to 5 s more).
+CALL_WORST_SECONDS = (
+    MAX_ATTEMPTS * (CONNECT_TIMEOUT + READ_TIMEOUT) + (MAX_ATTEMPTS - 1) * RETRY_WAIT_MAX
+)
+TURN_WORST_SECONDS = 2 * CALL_WORST_SECONDS
+
+CLIENT_CONFIG = Config(
+    connect_timeout=CONNECT_TIMEOUT,
+    read_timeout=READ_TIMEOUT,
+    retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+    tcp_keepalive=True,
+)
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
+
+log = logging.getLogger(__name__)
 
 
 def make_client(
     endpoint_url: str | None = None,
     region: str | None = None,
-    credentials: Credentials | Callable[[], Credentials] | None = None,
-) -> DynamoDbApi:
-    """A client with the store's timeouts. Region, endpoint and credentials default to the
-    variables Lambda and the AWS tools set: `AWS_REGION` or `AWS_DEFAULT_REGION`,
-    `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`, and the access key variables."""
+    credentials: tuple[str, str] | None = None,
+) -> Any:
+    """A botocore DynamoDB client with the store's timeouts and retries, on a new session (so
+    new connections and credentials). Region, endpoint and credentials default to what Lambda
+    and the AWS tools set: `AWS_REGION` (which botocore alone does not read) or
+    `AWS_DEFAULT_REGION`; `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`; botocore's
+    credential chain. Calls nothing in DynamoDB; credentials are looked up now (on Lambda,
+    from its environment variables)."""
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    if not region:
-        raise StoreError("no DynamoDB client: NoRegionError")
-    endpoint_url = (
-        endpoint_url
-        or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
-        or os.environ.get("AWS_ENDPOINT_URL")
-        or regional_endpoint(region)
-    )
-    credentials = credentials or credentials_from_environment() or credentials_from_botocore()
-    if credentials is None:
-        raise StoreError("no DynamoDB client: NoCredentialsError")
-    return DynamoDbApi(
-        endpoint_url,
-        region,
-        credentials,
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
-        max_attempts=MAX_ATTEMPTS,
-        retry_wait=RETRY_WAIT,
-    )
-
-
-def regional_endpoint(region: str) -> str:
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"https://dynamodb.{region}.{suffix}"
+    access_key, secret_key = credentials or (None, None)
+    try:
+        return botocore.session.get_session().create_client(
+            "dynamodb",
+            region_name=region,
+            endpoint_url=endpoint_url,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            config=CLIENT_CONFIG,
+        )
+    except BotoCoreError as error:  # e.g. NoRegionError
+        raise StoreError(f"no DynamoDB client: {type(error).__name__}") from error
 
 
 @cache
-def shared_client() -> DynamoDbApi:
+def shared_client() -> Any:
     """The process's client: made once, so warm Lambda invocations reuse its connections."""
     return make_client()
 
@@ -95,45 +106,76 @@ def shared_client() -> DynamoDbApi:
 def to_item(key: str, progress: Progress, expires_at: int) -> dict[str, Any]:
     body = progress.to_dict()
     version = body.pop("version")
-    plain = {
-        KEY_ATTRIBUTE: key,
-        VERSION_ATTRIBUTE: version,
-        EXPIRY_ATTRIBUTE: expires_at,
-        PROGRESS_ATTRIBUTE: _numbers_as_decimals(body),
+    return {
+        KEY_ATTRIBUTE: {"S": key},
+        VERSION_ATTRIBUTE: {"N": str(version)},
+        EXPIRY_ATTRIBUTE: {"N": str(expires_at)},
+        PROGRESS_ATTRIBUTE: {"S": json.dumps(body, separators=(",", ":"), sort_keys=True)},
     }
-    return {name: serialize(value) for name, value in plain.items()}
 
 
 def from_item(item: dict[str, Any]) -> Progress:
-    plain = {name: deserialize(value) for name, value in item.items()}
-    progress = Progress.from_dict(plain.get(PROGRESS_ATTRIBUTE) or {})
-    progress.version = int(plain[VERSION_ATTRIBUTE])
+    stored = item.get(PROGRESS_ATTRIBUTE) or {"S": "{}"}
+    if "S" in stored:
+        body = json.loads(stored["S"])
+    else:  # an item written when progress was kept as a DynamoDB map
+        from boto3.dynamodb.types import TypeDeserializer
+
+        body = _decimals_as_numbers(TypeDeserializer().deserialize(stored))
+    progress = Progress.from_dict(body)
+    progress.version = int(item[VERSION_ATTRIBUTE]["N"])
     return progress
 
 
-def _numbers_as_decimals(value: Any) -> Any:
-    """DynamoDB rejects floats; `str` keeps the shortest form that reads back as the same float."""
-    if isinstance(value, float):
-        return Decimal(str(value))
+def _decimals_as_numbers(value: Any) -> Any:
+    """DynamoDB's numbers come back as Decimal: whole ones become int, the others float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {k: _numbers_as_decimals(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_numbers_as_decimals(v) for v in value]
+        return {k: _decimals_as_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimals_as_numbers(v) for v in value]
     return value
 
 
+def _failure(error: Exception) -> str:
+    """What went wrong, by code or kind only: DynamoDB's messages can echo request data."""
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code") or "ClientError")
+    return type(error).__name__
+
+
 class DynamoDbStore(ProgressStore):
-    """Progress in a DynamoDB table keyed by `KEY_ATTRIBUTE`; uses only `DYNAMODB_ACTIONS`."""
+    """Progress in a DynamoDB table keyed by `KEY_ATTRIBUTE`; uses only `DYNAMODB_ACTIONS`.
+
+    Without a client of its own it uses the process's (`shared_client`), made on first use;
+    `reconnect` replaces that one.
+    """
 
     def __init__(self, table_name: str, client: Any = None) -> None:
         self.table_name = table_name
         self._client = client
+        self._shared = client is None
 
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = shared_client()  # StoreError when there is no region or credentials
+            self._client = shared_client()  # StoreError when there is no region
         return self._client
+
+    def reconnect(self) -> None:
+        """Drop the process's client and make a new one: new connections, and credentials
+        looked up afresh (after a SnapStart restore, those of the snapshot are not reused).
+        A store given its own client keeps it. Never raises: a client that cannot be made
+        now is a StoreError on the next call, as at first use."""
+        if not self._shared:
+            return
+        shared_client.cache_clear()
+        self._client = None
+        try:
+            self._client = shared_client()
+        except StoreError as error:
+            log.warning("store client not remade: %s", error)
 
     def _key(self, key: str) -> dict[str, Any]:
         return {KEY_ATTRIBUTE: {"S": key}}
@@ -144,8 +186,8 @@ class DynamoDbStore(ProgressStore):
             answer = self.client.get_item(
                 TableName=self.table_name, Key=self._key(key), ConsistentRead=True
             )
-        except DynamoDbError as error:
-            raise StoreError(f"DynamoDB read failed: {error.code}") from error
+        except (ClientError, BotoCoreError) as error:
+            raise StoreError(f"DynamoDB read failed: {_failure(error)}") from error
         item = answer.get("Item")
         return from_item(item) if item else None
 
@@ -168,10 +210,11 @@ class DynamoDbStore(ProgressStore):
             request["ExpressionAttributeValues"] = values
         try:
             self.client.put_item(**request)
-        except DynamoDbError as error:
-            if error.code == _CONDITION_FAILED:
+        except (ClientError, BotoCoreError) as error:
+            code = _failure(error)
+            if code == _CONDITION_FAILED:
                 raise VersionConflict(key) from error
-            raise StoreError(f"DynamoDB write failed: {error.code}") from error
+            raise StoreError(f"DynamoDB write failed: {code}") from error
 
     def expiry_of(self, key: str) -> int | None:
         """The record's expiry (epoch seconds), for checks and tests."""
@@ -184,5 +227,5 @@ class DynamoDbStore(ProgressStore):
     def remove(self, key: str) -> None:
         try:
             self.client.delete_item(TableName=self.table_name, Key=self._key(key))
-        except DynamoDbError as error:
-            raise StoreError(f"DynamoDB delete failed: {error.code}") from error
+        except (ClientError, BotoCoreError) as error:
+            raise StoreError(f"DynamoDB delete failed: {_failure(error)}") from error
