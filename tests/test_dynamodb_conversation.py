@@ -25,7 +25,7 @@ from trust_coach.speech import readable
 from trust_coach.store import dynamodb
 from trust_coach.store.base import DYNAMODB_ACTIONS, user_key
 from trust_coach.store.dynamodb import DynamoDbStore
-from trust_coach.timezone import LOOKUP_TIMEOUT_SECONDS
+from trust_coach.budget import STORE_CALL_WORST_SECONDS, lookup_timeout
 
 CATALOG = catalog_for("en-US")
 ANSWER_BUDGET_SECONDS = 3.0
@@ -291,10 +291,15 @@ def test_a_throttled_store_costs_one_retry_and_the_answer_still_comes(aws_env, c
 
 
 def test_the_time_budget_holds_on_paper():
-    """A read and a write in one turn, each at its worst, fit in 3 s; so do one failing call
-    and the one time zone lookup a session may make."""
+    """A read and a write in one turn, each at its worst, fit in 3 s, and so does the time
+    zone lookup between them: it gets only what a worst-case write leaves."""
     assert dynamodb.TURN_WORST_SECONDS < ANSWER_BUDGET_SECONDS
-    assert dynamodb.CALL_WORST_SECONDS + LOOKUP_TIMEOUT_SECONDS < ANSWER_BUDGET_SECONDS
+    assert dynamodb.CALL_WORST_SECONDS == STORE_CALL_WORST_SECONDS
+    write_starts_by = ANSWER_BUDGET_SECONDS - STORE_CALL_WORST_SECONDS
+    for elapsed in (0.0, 0.5, STORE_CALL_WORST_SECONDS, 1.5, 2.0, 5.0):
+        lookup = 2 * lookup_timeout(elapsed)  # connecting, then reading
+        assert lookup == 0 or elapsed + lookup <= write_starts_by
+    assert lookup_timeout(STORE_CALL_WORST_SECONDS) > 0  # a worst read still leaves a lookup
     for client in (client_for("http://127.0.0.1:9"), dynamodb.make_client(region="eu-west-1")):
         config = client.meta.config
         assert config.connect_timeout == dynamodb.CONNECT_TIMEOUT

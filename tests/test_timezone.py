@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 import pytest
 
 from trust_coach.alexa_api import EXTRA_ENDPOINTS_ENV, api_base
-from trust_coach.timezone import LOOKUP_TIMEOUT_SECONDS, local_date
+from trust_coach.budget import LOOKUP_TIMEOUT_SECONDS
+from trust_coach.timezone import local_date
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """The user's local date: device time zone from the Alexa Settings API, UTC when unknown.
 
-The lookup is one HTTP call per session at most, with a short timeout so a slow API never
-puts the 8-second response deadline at risk.
+The lookup is one HTTP call per session at most, with a timeout from the turn's time budget
+(see `budget`), so a slow API never makes the answer late.
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from ask_sdk_model import RequestEnvelope
 
 from trust_coach.alexa_api import api_base
 
-LOOKUP_TIMEOUT_SECONDS = 1.0
 UTC = "UTC"
 
 log = logging.getLogger(__name__)
 
 
-def fetch_timezone(envelope: RequestEnvelope) -> str:
-    """The device's IANA time zone name, or UTC if it cannot be had quickly."""
+def fetch_timezone(envelope: RequestEnvelope, timeout: float) -> str:
+    """The device's IANA time zone name, or UTC if it cannot be had within `timeout` (for
+    connecting, and again for reading; 0 means do not try)."""
     system = envelope.context.system if envelope.context else None
     device = system.device if system else None
-    if not system or not device or not system.api_access_token:
+    if not system or not device or not system.api_access_token or timeout <= 0:
         return UTC
     base = api_base(system.api_endpoint)
     if base is None:  # not one of Amazon's API hosts: the token is never sent there
@@ -41,7 +41,7 @@ def fetch_timezone(envelope: RequestEnvelope) -> str:
     )
     try:
         # bandit B310 is safe here: api_base allows only the API hosts (see alexa_api)
-        with urllib.request.urlopen(request, timeout=LOOKUP_TIMEOUT_SECONDS) as answer:  # noqa: S310 # nosec B310
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 # nosec B310
             name = json.loads(answer.read().decode())
     except Exception as error:  # any failure means "use UTC", never a failed turn
         log.warning("time zone lookup failed: %s", type(error).__name__)

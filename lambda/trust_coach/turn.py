@@ -5,12 +5,14 @@ Handlers get a `Turn` and return a response; they never touch attribute keys or 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from trust_coach.budget import lookup_timeout
 from trust_coach.content import Catalog, catalog_for
 from trust_coach.speech import Speech
 from trust_coach.state import Conversation, Progress
@@ -31,6 +33,7 @@ class Turn:
         self.conversation = Conversation(attributes)
         self.progress = self.conversation.progress()
         self.now: datetime = _request_time(getattr(request, "timestamp", None))
+        self.started = time.monotonic()  # the turn's time budget runs from here
         self.request_id: str = getattr(request, "request_id", "") or ""
 
     @classmethod
@@ -85,7 +88,8 @@ class Turn:
         """The user's local date, looking the time zone up once per session."""
         zone = self.conversation.timezone
         if zone is None:
-            zone = fetch_timezone(self.handler_input.request_envelope)
+            elapsed = time.monotonic() - self.started
+            zone = fetch_timezone(self.handler_input.request_envelope, lookup_timeout(elapsed))
             self.conversation.timezone = zone
         return local_date(self.now, zone)
 

@@ -23,6 +23,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from trust_coach import budget
 from trust_coach.state import Progress
 from trust_coach.store.base import (
     EXPIRY_ATTRIBUTE,
@@ -37,26 +38,12 @@ from trust_coach.store.base import (
 VERSION_ATTRIBUTE = "version"
 PROGRESS_ATTRIBUTE = "progress"
 
-# The time budget. Alexa waits 8 s for an answer; the project keeps every request under 3 s.
-# A turn makes at most one read and one write: the read once per session, the write only when
-# the turn changed something, and no write at all after a failed read (see interceptors).
-#
-# DynamoDB answers GetItem and PutItem in milliseconds and a connection (TCP and TLS) opens
-# in a few; these bound a table that is slow, frozen or unreachable instead.
-CONNECT_TIMEOUT = 0.1
-READ_TIMEOUT = 0.12
-# botocore's standard retry mode, one retry: for a dropped connection, a timeout, a 5xx or
-# throttling. Before it, botocore waits rand(0, 1) x a base: 1 s after throttling, 25 ms
-# after other errors (1 s after any error in older botocore). So at most:
-MAX_ATTEMPTS = 2
-RETRY_WAIT_MAX = 1.0
-# One call:   2 attempts x (0.1 + 0.12) s + 1 wait x 1.0 s = 1.44 s
-# One turn:   a read and a write, each at worst,   2 x 1.44 s = 2.88 s < 3 s
-# Outside this sum: DNS lookups (no timeout of botocore's covers them), and a wait the service
-# itself asks for with `x-amz-retry-after`, which recent botocore honours (up to 5 s more).
-CALL_WORST_SECONDS = (
-    MAX_ATTEMPTS * (CONNECT_TIMEOUT + READ_TIMEOUT) + (MAX_ATTEMPTS - 1) * RETRY_WAIT_MAX
-)
+# The store's share of a turn's time budget (see `budget` for the arithmetic).
+CONNECT_TIMEOUT = budget.STORE_CONNECT_TIMEOUT
+READ_TIMEOUT = budget.STORE_READ_TIMEOUT
+MAX_ATTEMPTS = budget.STORE_MAX_ATTEMPTS
+RETRY_WAIT_MAX = budget.STORE_RETRY_WAIT_MAX
+CALL_WORST_SECONDS = budget.STORE_CALL_WORST_SECONDS
 TURN_WORST_SECONDS = 2 * CALL_WORST_SECONDS
 
 CLIENT_CONFIG = Config(
