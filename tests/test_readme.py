@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from trust_coach.cli import main
+from trust_coach_tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()

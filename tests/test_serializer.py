@@ -14,8 +14,8 @@ from envelope_strategies import envelopes, fuzz_settings
 from hypothesis import given
 
 from trust_coach.app import build_skill, handle_event
-from trust_coach.device import Device
 from trust_coach.serializer import Serializer
+from trust_coach_tools.device import Device
 
 
 def _launch(timestamp: str) -> str:

@@ -14,10 +14,10 @@ from envelope_strategies import envelopes, fuzz_settings
 from hypothesis import given
 
 from trust_coach.app import build_skill
-from trust_coach.device import Device
 from trust_coach.handler_index import IndexedRequestMapper
 from trust_coach.serializer import Serializer
 from trust_coach.skill import SessionAttributesManager
+from trust_coach_tools.device import Device
 
 
 def _envelope(**attributes) -> RequestEnvelope:

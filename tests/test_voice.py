@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from trust_coach.voice import INSTALL_HINT, Speaker, for_espeak
+from trust_coach_tools.voice import INSTALL_HINT, Speaker, for_espeak
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "tools"
 
 
 @pytest.fixture(scope="module")
@@ -104,11 +105,11 @@ def _console(tmp_path: Path, path: str, *args: str) -> subprocess.CompletedProce
     environment = {
         **os.environ,
         "PATH": path,
-        "PYTHONPATH": str(LAMBDA_DIR),
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
         "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
     }
     return subprocess.run(
-        [sys.executable, "-m", "trust_coach.cli", "chat", "--voice", *args],
+        [sys.executable, "-m", "trust_coach_tools.cli", "chat", "--voice", *args],
         input="what are the strategies\nstop\n",
         capture_output=True,
         text=True,
@@ -142,12 +143,12 @@ def test_chat_voice_speaks_every_answer_through_espeak(espeak, tmp_path):
     environment = {
         **os.environ,
         "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-        "PYTHONPATH": str(LAMBDA_DIR),
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
         "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
     }
     # WHEN the console runs with --voice and the user answers after each utterance
     console = subprocess.Popen(
-        [sys.executable, "-m", "trust_coach.cli", "chat", "--voice"],
+        [sys.executable, "-m", "trust_coach_tools.cli", "chat", "--voice"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

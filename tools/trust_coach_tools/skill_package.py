@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from trust_coach.nlu import MODEL_DIR
+from trust_coach_tools.nlu import MODEL_DIR
 
 PROJECT_DIR = MODEL_DIR.parent
 MANIFEST_PATH = PROJECT_DIR / "skill-package" / "skill.json"
