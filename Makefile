@@ -45,7 +45,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint template.yaml
-	$(BIN)/bandit -q -r lambda
+	$(BIN)/bandit -q -r lambda tools
 
 # espeak-ng and sox for the voice and exercise-timing tests; installs only what is missing.
 system-packages:
