@@ -83,6 +83,11 @@ class ProgressStore(AbstractPersistenceAdapter):
     def remove(self, key: str) -> None:
         """Delete the record if there is one."""
 
+    def reconnect(self) -> None:
+        """Drop open connections and clients, and the credentials they hold: the next call
+        makes new ones. For a process restored from a snapshot (Lambda SnapStart), whose
+        connections and credentials are the snapshot's. A store without any does nothing."""
+
     def load(self, key: str) -> Progress:
         return self.read(key) or Progress()
 

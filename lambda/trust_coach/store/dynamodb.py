@@ -128,12 +128,20 @@ class DynamoDbStore(ProgressStore):
     def __init__(self, table_name: str, client: Any = None) -> None:
         self.table_name = table_name
         self._client = client
+        self._given_client = client is not None
 
     @property
     def client(self) -> Any:
         if self._client is None:
             self._client = shared_client()  # StoreError when there is no region or credentials
         return self._client
+
+    def reconnect(self) -> None:
+        """The process's client is made again on next use, with new connections and freshly
+        resolved credentials. A client the store was given is its giver's to renew."""
+        if not self._given_client:
+            shared_client.cache_clear()
+            self._client = None
 
     def _key(self, key: str) -> dict[str, Any]:
         return {KEY_ATTRIBUTE: {"S": key}}
