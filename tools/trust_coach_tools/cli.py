@@ -240,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
         "--stamp", action="store_true", help="record the checked content so cold starts skip it"
     )
     package_cmd = commands.add_parser("package", help="assemble the ASK CLI v2 skill package")
-    package_cmd.add_argument("--function-arn", required=True, help="the stack's FunctionArn output")
+    package_cmd.add_argument(
+        "--function-arn", required=True, help="the stack's FunctionAliasArn output"
+    )
     package_cmd.add_argument("--skill-id", help="update this skill instead of creating one")
     package_cmd.add_argument("--out", type=Path, help="output folder (default: build/ask)")
     models_cmd = commands.add_parser(
