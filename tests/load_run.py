@@ -135,6 +135,7 @@ class User:
         self.user_id = f"amzn1.ask.account.load-{uuid.uuid4().hex}"
         self.account = Account()
         self.lock = threading.Lock()
+        self.connections: list[http.client.HTTPConnection] = []  # closed when the run ends
         self.devices = [
             Device(self.sender(), user_id=self.user_id, skill_id=DEFAULT_SKILL_ID)
             for _ in range(devices)
@@ -152,6 +153,7 @@ class User:
                         "127.0.0.1", self.run.port, timeout=REQUEST_TIMEOUT_SECONDS
                     )
                 )
+                self.connections.append(connection[0])
             return self.run.post(connection, event)
 
         return send
@@ -354,6 +356,9 @@ class LoadRun:
             watcher.join(timeout=10)
             stuck = sum(thread.is_alive() for thread in threads)
             mismatches = self.compare(store, users)
+            for user in users:
+                for connection in user.connections:
+                    connection.close()
         return self.report(users, elapsed, mismatches, stuck, outage_seconds)
 
     def schedule_outage(self, database: RestartableDynamoDbServer) -> float:
