@@ -208,6 +208,7 @@ def test_snapstart_is_a_switch_for_the_published_versions_behind_the_alias():
     }
     # SnapStart applies only to published versions: the alias is what the skill calls
     assert props["AutoPublishAlias"] == "live"
+    assert props["VersionDeletionPolicy"] == "Delete"  # left versions and snapshots go
     assert "Rules" not in template()  # nothing refuses SnapStart any more
 
 
