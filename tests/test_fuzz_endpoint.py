@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alexa_schema import response_problems
 from alexa_signing import CERT_URL, SigningPki, body_of
 from conftest import assert_within_limits
@@ -30,6 +31,8 @@ from hypothesis import strategies as st
 from trust_coach.app import build_skill
 from trust_coach_tools.signing_certs import SigningCertificates
 from trust_coach_tools.web import create_app
+
+pytestmark = pytest.mark.slow  # fuzzing: `make test` runs it, `make check` does not
 
 ENDPOINT_EXAMPLES = 1000
 SERVED_EXAMPLES = 200

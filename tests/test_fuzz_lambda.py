@@ -30,6 +30,8 @@ from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.state import Progress
 from trust_coach.store.sqlite import SqliteStore
 
+pytestmark = pytest.mark.slow  # fuzzing: `make test` runs it, `make check` does not
+
 FUZZ_EXAMPLES = 2000
 
 

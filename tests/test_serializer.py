@@ -68,6 +68,7 @@ def _sdk_read(serializer: Serializer, text: str):
         return ("raised", type(error), str(error))
 
 
+@pytest.mark.slow  # fuzzing
 @fuzz_settings(300)
 @given(envelopes())
 def test_any_envelope_reads_and_writes_as_the_sdk_does(envelope):

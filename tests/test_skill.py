@@ -63,6 +63,7 @@ def _choice(mapper, handler_input):
     return type(chain.request_handler).__name__ if chain else None
 
 
+@pytest.mark.slow  # fuzzing
 @fuzz_settings(400)
 @given(envelopes())
 def test_the_index_picks_the_handler_the_full_scan_picks(envelope):

@@ -46,6 +46,7 @@ def test_tags_espeak_does_not_speak_are_removed_and_the_rest_kept():
     )
 
 
+@pytest.mark.slow  # audio rendering (espeak-ng)
 def test_breaks_become_real_silence(espeak, tmp_path):
     # GIVEN the same words with and without a three-second break
     speaker = Speaker(espeak, wav_dir=tmp_path)
@@ -57,6 +58,7 @@ def test_breaks_become_real_silence(espeak, tmp_path):
     assert 2.5 < paused - plain < 3.5
 
 
+@pytest.mark.slow  # audio rendering (espeak-ng)
 def test_every_answer_is_spoken_as_it_arrives(espeak, tmp_path):
     speaker = Speaker(espeak, wav_dir=tmp_path)
     answers = iter(
@@ -92,6 +94,7 @@ def test_a_new_answer_cuts_off_the_one_still_playing(tmp_path):
     speaker.interrupt()
 
 
+@pytest.mark.slow  # audio rendering (espeak-ng)
 def test_the_voice_follows_the_locale(espeak):
     assert Speaker(espeak, locale="en-GB").command("<speak>Hi</speak>")[:4] == [
         espeak,
@@ -125,6 +128,7 @@ def _wait_for(path: Path, timeout: float = 30) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow  # audio rendering (espeak-ng)
 def test_chat_voice_speaks_every_answer_through_espeak(espeak, tmp_path):
     # GIVEN an espeak-ng on PATH that renders to files (no sound card needed), keeps the
     # SSML it was given, and marks each utterance done
