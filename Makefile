@@ -77,12 +77,14 @@ sam-check: $(SAM_STAMP)
 # sam build ships no bytecode (it skips __pycache__) and /var/task is read-only, so every cold
 # start would compile every imported module from source: that roughly tripled Trust Coach's
 # cold start (docs/benchmarks.md). Compiled here with the runtime's Python; checked-hash: a .pyc
-# is used only while its source is unchanged.
+# is used only while its source is unchanged. (ask-sdk-model's docstrings hold escapes that
+# Python 3.12+ warns about while compiling; the warnings are silenced, the bytecode is the same.)
 SAM_ARTEFACT := .aws-sam/build/TrustCoachFunction
 build: $(SAM_STAMP)
 	@runtime="$$($(FIND_PYTHON) $(RUNTIME_VERSION))" && \
 		echo "sam build with $$runtime" && \
 		PATH="$$(dirname "$$runtime"):$$PATH" $(SAM) build && \
+		PYTHONWARNINGS=ignore::SyntaxWarning \
 		"$$runtime" -m compileall -q -j 0 --invalidation-mode checked-hash $(SAM_ARTEFACT)
 
 # The ASK CLI v2 skill package, with the stack's function (or alias) ARN as the endpoint.
