@@ -1,10 +1,19 @@
 # Two commands do all set-up on a fresh machine: `make chat` (talk to the skill) and `make test`.
-PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat run test lint validate clean sam-check skill-package model locale-models system-packages bench build load
+# .venv's interpreter: PYTHON if given, else python3 when it is 3.12 or later, else python3.13,
+# else python3.12 (scripts/find-python.sh says what is missing when there is none).
+export PYTHON
+FIND_PYTHON := ./scripts/find-python.sh
+# The Lambda runtime's version (template.yaml, Runtime): `sam build` needs it on the PATH, and
+# the artefact's bytecode is compiled with it. RUNTIME_PYTHON names one that is not found.
+RUNTIME_VERSION := 3.13
+export RUNTIME_PYTHON
+
+.PHONY: chat run test check lint validate clean sam-check skill-package model locale-models \
+	system-packages bench build load
 
 # aws-sam-cli pins its own boto3, so it lives in a virtualenv of its own.
 SAM_VENV := .venv-sam
@@ -12,8 +21,11 @@ SAM_STAMP := $(SAM_VENV)/.installed
 SAM_CLI_VERSION := 1.170.0
 SAM := SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam
 
+# A .venv left by an older Python (before 3.12) is made again.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
+		python="$$($(FIND_PYTHON))" && echo "Making $(VENV) with $$python" && \
+		rm -rf $(VENV) && "$$python" -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
@@ -33,17 +45,25 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint template.yaml
-	$(BIN)/bandit -q -r lambda
+	$(BIN)/bandit -q -r lambda tools
 
 # espeak-ng and sox for the voice and exercise-timing tests; installs only what is missing.
 system-packages:
 	./scripts/install-system-packages.sh
 
+# Everything, as CI runs it (.ci/run): lint, the SAM build, and every test.
 test: $(STAMP) lint sam-check system-packages
 	$(BIN)/python -m pytest
 
+# The quick loop while working (under a minute): ruff and every test not marked slow. The slow
+# ones (fuzzing, load, the bench smoke run, audio rendering, building the artefact) run in
+# `make test`.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow"
+
 $(SAM_STAMP):
-	$(PYTHON) -m venv $(SAM_VENV)
+	@python="$$($(FIND_PYTHON))" && "$$python" -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(SAM_VENV)/bin/python -m pip install --quiet "aws-sam-cli==$(SAM_CLI_VERSION)"
 	touch $(SAM_STAMP)
@@ -56,20 +76,24 @@ sam-check: $(SAM_STAMP)
 
 # sam build ships no bytecode (it skips __pycache__) and /var/task is read-only, so every cold
 # start would compile every imported module from source: that roughly tripled Trust Coach's
-# cold start on this machine (see README, Benchmarks). Compiled here with Python 3.11, the
-# runtime's version; checked-hash: a .pyc is used only while its source is unchanged.
+# cold start (docs/benchmarks.md). Compiled here with the runtime's Python; checked-hash: a .pyc
+# is used only while its source is unchanged. (ask-sdk-model's docstrings hold escapes that
+# Python 3.12+ warns about while compiling; the warnings are silenced, the bytecode is the same.)
 SAM_ARTEFACT := .aws-sam/build/TrustCoachFunction
-build: $(SAM_STAMP) $(STAMP)
-	$(SAM) build
-	$(BIN)/python -m compileall -q -j 0 --invalidation-mode checked-hash $(SAM_ARTEFACT)
+build: $(SAM_STAMP)
+	@runtime="$$($(FIND_PYTHON) $(RUNTIME_VERSION))" && \
+		echo "sam build with $$runtime" && \
+		PATH="$$(dirname "$$runtime"):$$PATH" $(SAM) build && \
+		PYTHONWARNINGS=ignore::SyntaxWarning \
+		"$$runtime" -m compileall -q -j 0 --invalidation-mode checked-hash $(SAM_ARTEFACT)
 
-# The ASK CLI v2 skill package, with the stack's function ARN as the endpoint.
+# The ASK CLI v2 skill package, with the stack's function (or alias) ARN as the endpoint.
 skill-package: $(STAMP)
 	$(BIN)/trust-coach package --function-arn "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)")
 
 # Expand interaction_model/grammar/en-US.yaml into en-US.json, then the other locales from it.
 model: $(STAMP)
-	PYTHONPATH=lambda:tools $(BIN)/python -m trust_coach_tools.grammar
+	$(BIN)/python -m trust_coach_tools.grammar
 	$(BIN)/trust-coach locale-models
 
 # Regenerate interaction_model/<locale>.json for the other English locales from en-US.json.

@@ -24,8 +24,8 @@ from processes import stop_process
 
 from bench.env import BASELINES_DIR, BenchEnv
 from bench.stats import median, pairwise_ratio
-from trust_coach.device import DEFAULT_SKILL_ID, Device
-from trust_coach.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
+from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
+from trust_coach_tools.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
 
 CLIENT_THREADS = 4
 USERS = 16
@@ -119,7 +119,7 @@ def measure(env: BenchEnv, runs: int, seconds: float) -> dict[str, Any]:
     )
     ours_env.pop("TABLE_NAME")
     ours = _start(
-        [sys.executable, "-m", "trust_coach.cli", "serve", "--port", "0",
+        [sys.executable, "-m", "trust_coach_tools.cli", "serve", "--port", "0",
          "--skill-id", DEFAULT_SKILL_ID],
         ours_env,
     )  # fmt: skip

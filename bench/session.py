@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from trust_coach.device import Device
+from trust_coach_tools.device import Device
 
 RETURNING_USER = "amzn1.ask.account.bench-returning-user"
 

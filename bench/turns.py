@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bench.programs import Program, load
 from bench.session import RETURNING_USER, SESSION_TURNS, play_session
 from bench.stats import median, pairwise_ratio, percentile
-from trust_coach.device import Device
+from trust_coach_tools.device import Device
 
 if TYPE_CHECKING:  # the children never import the bench's server side (it would cost memory)
     from bench.env import BenchEnv

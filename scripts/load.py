@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "lambda"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "lambda"), str(ROOT / "tools"), str(ROOT / "tests")]
 
 from load_run import OUTAGE_KINDS, LoadRun, Settings, passed  # noqa: E402
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from trust_coach.app import build_skill, handle_event
-from trust_coach.device import Device
 from trust_coach.speech import check_response
 from trust_coach.store.sqlite import SqliteStore
+from trust_coach_tools.device import Device
 
 
 def assert_within_limits(response: dict[str, Any]) -> dict[str, Any]:

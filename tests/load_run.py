@@ -38,15 +38,16 @@ from outage_dynamodb import RestartableDynamoDbServer
 from processes import stop_process
 
 from trust_coach.content import catalog_for
-from trust_coach.device import DEFAULT_SKILL_ID, Device
 from trust_coach.exercises import library_for
-from trust_coach.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
 from trust_coach.speech import readable
 from trust_coach.state import Progress
 from trust_coach.store.base import StoreError, user_key
 from trust_coach.store.dynamodb import DynamoDbStore
+from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
+from trust_coach_tools.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "tools"
 CATALOG = catalog_for("en-US")
 EXERCISES = library_for(CATALOG).exercises
 REQUEST_TIMEOUT_SECONDS = 10.0
@@ -134,6 +135,7 @@ class User:
         self.user_id = f"amzn1.ask.account.load-{uuid.uuid4().hex}"
         self.account = Account()
         self.lock = threading.Lock()
+        self.connections: list[http.client.HTTPConnection] = []  # closed when the run ends
         self.devices = [
             Device(self.sender(), user_id=self.user_id, skill_id=DEFAULT_SKILL_ID)
             for _ in range(devices)
@@ -151,6 +153,7 @@ class User:
                         "127.0.0.1", self.run.port, timeout=REQUEST_TIMEOUT_SECONDS
                     )
                 )
+                self.connections.append(connection[0])
             return self.run.post(connection, event)
 
         return send
@@ -286,7 +289,7 @@ class LoadRun:
             environment = {
                 **os.environ,
                 **FAKE_AWS_ENV,
-                "PYTHONPATH": str(LAMBDA_DIR),
+                "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
                 "TABLE_NAME": table,
                 "AWS_ENDPOINT_URL_DYNAMODB": database.endpoint,
                 "SKILL_ID": DEFAULT_SKILL_ID,
@@ -299,7 +302,7 @@ class LoadRun:
                 args.append("--insecure-skip-verification")
             with (self.workdir / "serve.log").open("a") as log:
                 serve = subprocess.Popen(
-                    [sys.executable, "-m", "trust_coach.cli", "serve", *args],
+                    [sys.executable, "-m", "trust_coach_tools.cli", "serve", *args],
                     stdout=subprocess.PIPE,
                     stderr=log,
                     text=True,
@@ -353,6 +356,9 @@ class LoadRun:
             watcher.join(timeout=10)
             stuck = sum(thread.is_alive() for thread in threads)
             mismatches = self.compare(store, users)
+            for user in users:
+                for connection in user.connections:
+                    connection.close()
         return self.report(users, elapsed, mismatches, stuck, outage_seconds)
 
     def schedule_outage(self, database: RestartableDynamoDbServer) -> float:

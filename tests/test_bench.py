@@ -12,6 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the bench smoke run: `make test` runs it, `make check` does not
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

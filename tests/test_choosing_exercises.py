@@ -4,10 +4,10 @@ directly; each exercise says how long it takes before it begins."""
 import pytest
 
 from trust_coach.content import catalog_for
-from trust_coach.device import Device, slot_payload
 from trust_coach.exercises import library_for
-from trust_coach.nlu import Understanding
 from trust_coach.speech import readable
+from trust_coach_tools.device import Device, slot_payload
+from trust_coach_tools.nlu import Understanding
 
 CATALOG = catalog_for("en-US")
 LIBRARY = library_for(CATALOG)

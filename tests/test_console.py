@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from trust_coach.cli import chat
 from trust_coach.content import catalog_for
-from trust_coach.nlu import Understanding
+from trust_coach_tools.cli import chat
+from trust_coach_tools.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parents[1]
+SOURCE_PATH = os.pathsep.join([str(ROOT / "lambda"), str(ROOT / "tools")])
 
 
 @pytest.mark.parametrize(
@@ -56,10 +57,10 @@ def test_chat_prints_speech_pauses_and_reprompt(send):
 
 
 def run_console(typed: str, db: Path) -> str:
-    env = {**os.environ, "TRUST_COACH_DB": str(db), "PYTHONPATH": str(ROOT / "lambda")}
+    env = {**os.environ, "TRUST_COACH_DB": str(db), "PYTHONPATH": SOURCE_PATH}
     env.pop("TABLE_NAME", None)
     result = subprocess.run(
-        [sys.executable, "-m", "trust_coach.cli", "chat"],
+        [sys.executable, "-m", "trust_coach_tools.cli", "chat"],
         input=typed,
         capture_output=True,
         text=True,
@@ -83,9 +84,9 @@ def test_console_keeps_one_user_so_continue_works_next_time(tmp_path):
 
 
 def test_console_reports_broken_content_without_a_traceback(tmp_path):
-    env = {**os.environ, "TRUST_COACH_DB": str(tmp_path / "db"), "PYTHONPATH": str(ROOT / "lambda")}
+    env = {**os.environ, "TRUST_COACH_DB": str(tmp_path / "db"), "PYTHONPATH": SOURCE_PATH}
     result = subprocess.run(
-        [sys.executable, "-m", "trust_coach.cli", "nonsense"],
+        [sys.executable, "-m", "trust_coach_tools.cli", "nonsense"],
         capture_output=True,
         text=True,
         env=env,

@@ -109,7 +109,7 @@ def test_missing_prompt_stops_start_up(tmp_path, monkeypatch):
 
 
 def test_cli_validate_reports_broken_content(tmp_path, monkeypatch, capsys):
-    from trust_coach.cli import main
+    from trust_coach_tools.cli import main
 
     def edit(copy):
         (copy / "en-US" / "safety.json").write_text("[]")

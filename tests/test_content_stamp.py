@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from trust_coach import content
-from trust_coach.cli import main
 from trust_coach.content import ContentError, catalog_for, stamp
+from trust_coach_tools.cli import main
 
 
 def test_stamp_matches_the_content_in_the_repository():

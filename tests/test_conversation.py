@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from trust_coach.app import handle_event
 from trust_coach.content import catalog_for
-from trust_coach.device import Device
 from trust_coach.speech import readable
+from trust_coach_tools.device import Device
 
 CATALOG = catalog_for("en-US")
 

@@ -21,11 +21,11 @@ from dynamodb_server import CallLog, DynamoDbServer, FaultyEndpoint, client_for,
 from trust_coach import app
 from trust_coach.budget import STORE_CALL_WORST_SECONDS, lookup_timeout
 from trust_coach.content import catalog_for
-from trust_coach.device import Device
 from trust_coach.speech import readable
 from trust_coach.store import dynamodb
 from trust_coach.store.base import DYNAMODB_ACTIONS, user_key
 from trust_coach.store.dynamodb import DynamoDbStore
+from trust_coach_tools.device import Device
 
 CATALOG = catalog_for("en-US")
 ANSWER_BUDGET_SECONDS = 3.0

@@ -16,6 +16,8 @@ import pytest
 from trust_coach.content import catalog_for
 from trust_coach.exercises import library_for, round_speech
 
+pytestmark = pytest.mark.slow  # audio rendering: `make test` runs it, `make check` does not
+
 LIBRARY = library_for(catalog_for("en-US"))
 BREATHING = [e for e in LIBRARY.exercises if e.is_breathing]
 RATE = 16000

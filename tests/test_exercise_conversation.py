@@ -9,10 +9,10 @@ import pytest
 from exercise_timing import phases, total_break_seconds
 
 from trust_coach.content import catalog_for
-from trust_coach.device import Device, slot_payload
 from trust_coach.exercises import MAX_GUIDED_SECONDS_PER_RESPONSE, SETTLE_SECONDS, library_for
 from trust_coach.speech import readable
 from trust_coach.store.base import user_key
+from trust_coach_tools.device import Device, slot_payload
 
 CATALOG = catalog_for("en-US")
 LIBRARY = library_for(CATALOG)

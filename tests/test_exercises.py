@@ -18,8 +18,8 @@ from trust_coach.exercises import (
     number,
     round_speech,
 )
-from trust_coach.nlu import Understanding, fold
 from trust_coach.speech import Speech, check_ssml
+from trust_coach_tools.nlu import Understanding, fold
 
 LIBRARY = library_for(catalog_for("en-US"))
 BREATHING = [e for e in LIBRARY.exercises if e.is_breathing]

@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alexa_schema import response_problems
 from alexa_signing import CERT_URL, SigningPki, body_of
 from conftest import assert_within_limits
@@ -28,12 +29,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trust_coach.app import build_skill
-from trust_coach.signing_certs import SigningCertificates
-from trust_coach.web import create_app
+from trust_coach_tools.signing_certs import SigningCertificates
+from trust_coach_tools.web import create_app
+
+pytestmark = pytest.mark.slow  # fuzzing: `make test` runs it, `make check` does not
 
 ENDPOINT_EXAMPLES = 1000
 SERVED_EXAMPLES = 200
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "tools"
 INTERNALS = ("Traceback", 'File "', "trust_coach", "werkzeug", "Exception")
 
 PKI = SigningPki()
@@ -122,13 +126,13 @@ def test_every_request_through_the_verifying_endpoint_is_answered_or_refused_cle
 def test_a_served_process_answers_or_refuses_every_request_cleanly(tmp_path):
     environment = {
         **os.environ,
-        "PYTHONPATH": str(LAMBDA_DIR),
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
         "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
     }
     for name in ("SKILL_ID", "TABLE_NAME"):
         environment.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "trust_coach.cli", "serve", "--port", "0",
+        [sys.executable, "-m", "trust_coach_tools.cli", "serve", "--port", "0",
          "--insecure-skip-verification", "--skill-id", SKILL_ID],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
     )  # fmt: skip

@@ -6,6 +6,7 @@ skill handles; no handler raises on any of them (the user would hear an apology)
 every stored record of the fuzzed users is a valid, loadable progress record.
 """
 
+import contextlib
 import json
 import sqlite3
 from collections import Counter
@@ -28,6 +29,8 @@ from trust_coach.app import build_skill, handle_event
 from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.state import Progress
 from trust_coach.store.sqlite import SqliteStore
+
+pytestmark = pytest.mark.slow  # fuzzing: `make test` runs it, `make check` does not
 
 FUZZ_EXAMPLES = 2000
 
@@ -72,7 +75,8 @@ def test_every_envelope_gets_a_valid_response(tmp_path, failed):
     assert [kind for kind in kinds if not seen[kind]] == []
     assert len([name for name in INTENTS if seen[name]]) > len(INTENTS) // 2
 
-    rows = sqlite3.connect(tmp_path / "fuzz.sqlite3").execute("SELECT version, body FROM progress")
+    with contextlib.closing(sqlite3.connect(tmp_path / "fuzz.sqlite3")) as db:
+        rows = db.execute("SELECT version, body FROM progress").fetchall()
     for version, body in rows:
         raw = json.loads(body)
         assert Progress.from_dict(raw).to_dict() == raw  # nothing invalid was ever stored

@@ -12,7 +12,6 @@ import pytest
 from exercise_timing import total_break_seconds
 
 from trust_coach.content import CONTENT_DIR, catalog_for
-from trust_coach.device import Device
 from trust_coach.exercises import (
     MAX_TIMED_SECONDS_PER_RESPONSE,
     Library,
@@ -21,6 +20,7 @@ from trust_coach.exercises import (
 )
 from trust_coach.speech import MAX_AUDIO_SECONDS, Speech, check_ssml, readable
 from trust_coach.store.base import user_key
+from trust_coach_tools.device import Device
 
 CATALOG = catalog_for("en-US")
 LIBRARY = library_for(CATALOG)

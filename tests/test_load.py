@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from load_run import OUTAGE_ANSWER_SECONDS, LoadRun, Settings, passed
 
+pytestmark = pytest.mark.slow  # load runs: `make test` runs them, `make check` does not
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

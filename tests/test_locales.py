@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from trust_coach.content import catalog_for, supported_locales
-from trust_coach.device import Device
-from trust_coach.locale_models import localized_model, spelling_words, stale_models
-from trust_coach.nlu import Understanding
 from trust_coach.speech import readable
 from trust_coach.spelling import respell, respell_text
+from trust_coach_tools.device import Device
+from trust_coach_tools.locale_models import localized_model, spelling_words, stale_models
+from trust_coach_tools.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]

@@ -7,7 +7,6 @@ each in overlapping sessions were stored as one.
 from __future__ import annotations
 
 from trust_coach.app import build_skill, handle_event
-from trust_coach.device import Device
 from trust_coach.state import (
     MAX_SESSIONS_REMEMBERED,
     SESSION_MEMORY_SECONDS,
@@ -16,6 +15,7 @@ from trust_coach.state import (
 )
 from trust_coach.store.base import StoreError, user_key
 from trust_coach.store.sqlite import SqliteStore
+from trust_coach_tools.device import Device
 
 
 def test_a_merge_adds_what_the_session_counted_beyond_its_stored_entry():

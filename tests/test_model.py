@@ -8,7 +8,7 @@ import pytest
 
 from trust_coach.content import catalog_for
 from trust_coach.handlers import request_handlers
-from trust_coach.nlu import fold
+from trust_coach_tools.nlu import fold
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "interaction_model"
 MODELS = sorted(MODEL_DIR.glob("*.json"))

@@ -12,10 +12,10 @@ import pytest
 
 from trust_coach import app, telemetry
 from trust_coach.app import build_skill, handle_event
-from trust_coach.device import Device
 from trust_coach.observability import Observability, request_keys
 from trust_coach.store.base import StoreError, user_key
 from trust_coach.store.sqlite import SqliteStore
+from trust_coach_tools.device import Device
 
 ROOT = Path(__file__).resolve().parents[1]
 

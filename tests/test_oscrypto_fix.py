@@ -16,13 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from trust_coach import oscrypto_fix
+from trust_coach_tools import oscrypto_fix
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "tools"
 
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(LAMBDA_DIR), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
     )
@@ -54,7 +59,7 @@ def test_the_patterns_match_their_source_literals():
 def test_the_endpoint_imports_and_oscrypto_reads_the_real_openssl_version():
     # GIVEN a fresh interpreter WHEN the web module (and so flask_ask_sdk) is imported
     result = run_python(
-        "import json, trust_coach.web, certvalidator\n"
+        "import json, trust_coach_tools.web, certvalidator\n"
         "from oscrypto._openssl import _libcrypto\n"
         "import oscrypto._openssl._libcrypto_cffi as c\n"
         "print(json.dumps({'info': list(_libcrypto.libcrypto_version_info),"
@@ -77,7 +82,7 @@ def test_without_the_fix_the_import_fails_exactly_when_the_old_pattern_misses():
     # test above exercises the fix rather than a lucky library.
     library_path = json.loads(
         run_python(
-            "import json, trust_coach.web\n"
+            "import json, trust_coach_tools.web\n"
             "import oscrypto._openssl._libcrypto_cffi as c\n"
             "print(json.dumps(c.libcrypto_path))"
         ).stdout

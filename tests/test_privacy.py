@@ -9,12 +9,12 @@ from conftest import assert_within_limits
 
 from trust_coach.app import build_skill, handle_event
 from trust_coach.content import catalog_for
-from trust_coach.device import Device
-from trust_coach.nlu import Understanding
 from trust_coach.speech import readable
 from trust_coach.state import Progress
 from trust_coach.store.base import StoreError, user_key
 from trust_coach.store.sqlite import SqliteStore
+from trust_coach_tools.device import Device
+from trust_coach_tools.nlu import Understanding
 
 CATALOG = catalog_for("en-US")
 

@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from envelope_strategies import fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
@@ -81,6 +82,7 @@ ANNOTATIONS = sorted(
 )  # fmt: skip
 
 
+@pytest.mark.slow  # fuzzing
 @fuzz_settings(600)
 @given(values, st.sampled_from(ANNOTATIONS))
 def test_values_are_checked_plained_and_copied_as_before(value, annotation):
@@ -94,6 +96,7 @@ def test_values_are_checked_plained_and_copied_as_before(value, annotation):
 PLAIN_FIELDS = [name for name, _ in _FIELDS if name != "sessions"]
 
 
+@pytest.mark.slow  # fuzzing
 @fuzz_settings(400)
 @given(st.dictionaries(st.sampled_from(PLAIN_FIELDS), values, max_size=8))
 def test_records_load_and_fingerprint_as_before(raw):
@@ -133,6 +136,7 @@ def test_a_copy_shares_no_list_or_dict_with_the_original():
     assert progress.exercise == {"id": "x"}
 
 
+@pytest.mark.slow  # fuzzing
 @fuzz_settings(400)
 @given(st.dictionaries(st.text(max_size=4) | st.integers(), values, max_size=5) | values)
 def test_session_entries_are_kept_only_well_formed_and_as_plain_ints(raw):

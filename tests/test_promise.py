@@ -10,12 +10,12 @@ import pytest
 from trust_coach import promises
 from trust_coach.app import handle_event
 from trust_coach.content import catalog_for
-from trust_coach.device import Device
-from trust_coach.nlu import Understanding
 from trust_coach.observability import Observability
 from trust_coach.speech import readable
 from trust_coach.state import Progress
 from trust_coach.store.base import user_key
+from trust_coach_tools.device import Device
+from trust_coach_tools.nlu import Understanding
 
 START = datetime(2026, 3, 2, 18, tzinfo=UTC)  # a Monday evening
 PROMISE = "text you when I'm running late"

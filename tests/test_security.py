@@ -21,11 +21,11 @@ from alexa_signing import body_of
 
 from trust_coach import app
 from trust_coach.app import SkillIdMismatch, build_skill, handle_event
-from trust_coach.device import DEFAULT_SKILL_ID, Device
 from trust_coach.observability import Observability
 from trust_coach.store import dynamodb
 from trust_coach.store.base import user_key
-from trust_coach.web import create_app
+from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
+from trust_coach_tools.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER_SKILL = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"

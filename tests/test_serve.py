@@ -23,11 +23,12 @@ import pytest
 from alexa_signing import CERT_URL, SigningPki, body_of
 from conftest import assert_within_limits
 
-from trust_coach.device import DEFAULT_SKILL_ID, Device
-from trust_coach.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
-from trust_coach.web import MAX_BODY_BYTES
+from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
+from trust_coach_tools.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
+from trust_coach_tools.web import MAX_BODY_BYTES
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "tools"
 OTHER_SKILL = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
 
@@ -55,13 +56,13 @@ class Server:
 def start_server(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> Server:
     environment = {
         **os.environ,
-        "PYTHONPATH": str(LAMBDA_DIR),
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
         "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
         **(env or {}),
     }
     environment.pop("SKILL_ID", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "trust_coach.cli", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "trust_coach_tools.cli", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -245,11 +246,11 @@ def test_without_verification_the_console_talks_to_the_server(tmp_path):
         assert "verification OFF" in server.banner
         environment = {
             **os.environ,
-            "PYTHONPATH": str(LAMBDA_DIR),
+            "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
             "TRUST_COACH_DB": str(tmp_path / "console" / "progress.sqlite3"),
         }
         chat = subprocess.run(
-            [sys.executable, "-m", "trust_coach.cli", "chat", "--endpoint", server.url],
+            [sys.executable, "-m", "trust_coach_tools.cli", "chat", "--endpoint", server.url],
             input="what are the strategies\nstop\n",
             capture_output=True,
             text=True,
@@ -288,11 +289,11 @@ def test_without_verification_the_skill_id_is_still_checked(tmp_path):
 def test_the_console_explains_a_verifying_endpoint(verifying_server, tmp_path):
     environment = {
         **os.environ,
-        "PYTHONPATH": str(LAMBDA_DIR),
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
         "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
     }
     chat = subprocess.run(
-        [sys.executable, "-m", "trust_coach.cli", "chat", "--endpoint", verifying_server.url],
+        [sys.executable, "-m", "trust_coach_tools.cli", "chat", "--endpoint", verifying_server.url],
         input="stop\n",
         capture_output=True,
         text=True,

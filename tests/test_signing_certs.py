@@ -12,8 +12,8 @@ from alexa_signing import CERT_FILE, CERT_URL, SigningPki
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.hashes import SHA256
 
-from trust_coach import signing_certs
-from trust_coach.signing_certs import (
+from trust_coach_tools import signing_certs
+from trust_coach_tools.signing_certs import (
     CertificateError,
     SigningCertificates,
     chain_from_folder,
@@ -253,7 +253,7 @@ def test_fetch_reads_a_chain_and_caps_its_size(local_http, pki):
 
 
 def test_the_url_check_runs_until_the_url_is_cached(pki, monkeypatch):
-    from trust_coach import signing_certs
+    from trust_coach_tools import signing_certs
 
     checked = []
     real = signing_certs.check_certificate_url

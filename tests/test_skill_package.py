@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from trust_coach import locale_models
-from trust_coach.cli import main
 from trust_coach.content import supported_locales
 from trust_coach.handlers import request_handlers
-from trust_coach.nlu import Understanding
-from trust_coach.skill_package import (
+from trust_coach_tools import locale_models
+from trust_coach_tools.cli import main
+from trust_coach_tools.nlu import Understanding
+from trust_coach_tools.skill_package import (
     ENDPOINT_PLACEHOLDER,
     MANIFEST_PATH,
     PackageError,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 from trust_coach.state import Progress
@@ -23,5 +24,6 @@ def test_a_save_is_seen_by_another_connection_at_once(tmp_path):
     store = SqliteStore(path)
     store.save("user", Progress(visits=2))
     # THEN a fresh connection (another process, say) reads it: NORMAL still commits
-    row = sqlite3.connect(path).execute("SELECT version FROM progress").fetchone()
+    with contextlib.closing(sqlite3.connect(path)) as other:
+        row = other.execute("SELECT version FROM progress").fetchone()
     assert row == (1,)

@@ -19,10 +19,11 @@ import pytest
 
 from trust_coach import app, content
 from trust_coach.content import ContentError, catalog_for
-from trust_coach.device import Device
 from trust_coach.exercises import library_for
+from trust_coach_tools.device import Device
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "tools"
 
 
 def invalid_json(folder: Path) -> tuple[str, str]:
@@ -61,12 +62,12 @@ def broken_package(tmp_path, request):
 def run_cli(package: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     environment = {
         **os.environ,
-        "PYTHONPATH": str(package),
+        "PYTHONPATH": os.pathsep.join([str(package), str(TOOLS_DIR)]),
         "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
     }
     environment.pop("TABLE_NAME", None)
     return subprocess.run(
-        [sys.executable, "-m", "trust_coach.cli", *args],
+        [sys.executable, "-m", "trust_coach_tools.cli", *args],
         input="what are the strategies\nstop\n",
         capture_output=True,
         text=True,

@@ -69,6 +69,16 @@ def test_unknown_user_loads_empty_then_saves_and_reloads(any_store):
     assert any_store.load(key).visits == 2
 
 
+def test_after_reconnecting_the_store_keeps_its_records_and_still_saves(any_store):
+    # GIVEN a saved record WHEN the store drops its connections (a SnapStart restore)
+    key = user_key("amzn1.ask.account.contract-reconnect")
+    saved = any_store.save(key, Progress(visits=1))
+    any_store.reconnect()
+    # THEN the record is there and the next save goes through
+    assert any_store.load(key) == saved
+    assert any_store.save(key, saved).version == 2
+
+
 def test_a_write_with_a_stale_version_is_refused(any_store):
     key = user_key("amzn1.ask.account.contract-stale")
     any_store.save(key, Progress(visits=1))

@@ -187,10 +187,40 @@ def test_store_error_alarm_watches_the_metric_the_skill_emits():
     assert any(expected in _alarm_targets(alarm) for alarm in alarms)
 
 
-def test_outputs_give_the_function_arn_and_table_name():
+def test_outputs_give_the_alias_arn_for_the_skill_and_the_table_name():
     outputs = template()["Outputs"]
+    assert outputs["FunctionAliasArn"]["Value"] == {"Ref": f"{function_name()}.Alias"}
+    assert "Condition" not in outputs["FunctionAliasArn"]  # the endpoint, SnapStart or not
     assert outputs["FunctionArn"]["Value"] == {"Fn::GetAtt": [function_name(), "Arn"]}
     assert outputs["TableName"]["Value"] == {"Ref": table_name()}
+
+
+def test_snapstart_is_a_switch_for_the_published_versions_behind_the_alias():
+    parameter = template()["Parameters"]["SnapStart"]
+    assert parameter["Default"] == "Disabled"
+    assert set(parameter["AllowedValues"]) == {"Enabled", "Disabled"}
+    assert template()["Conditions"]["UseSnapStart"] == {
+        "Fn::Equals": [{"Ref": "SnapStart"}, "Enabled"]
+    }
+    props = function()["Properties"]
+    assert props["SnapStart"] == {
+        "Fn::If": ["UseSnapStart", {"ApplyOn": "PublishedVersions"}, {"Ref": "AWS::NoValue"}]
+    }
+    # SnapStart applies only to published versions: the alias is what the skill calls
+    assert props["AutoPublishAlias"] == "live"
+    assert props["VersionDeletionPolicy"] == "Delete"  # left versions and snapshots go
+    assert "Rules" not in template()  # nothing refuses SnapStart any more
+
+
+def test_snapstart_runs_on_a_runtime_that_has_it():
+    match = re.fullmatch(r"python3\.(\d+)", function()["Properties"]["Runtime"])
+    assert match and int(match.group(1)) >= 12  # Python SnapStart needs python3.12 or later
+
+
+def test_the_runtime_is_the_one_make_builds_with():
+    makefile = (ROOT / "Makefile").read_text()
+    (version,) = re.findall(r"^RUNTIME_VERSION := (\S+)$", makefile, re.MULTILINE)
+    assert function()["Properties"]["Runtime"] == f"python{version}"
 
 
 def _requirement_names(lines):

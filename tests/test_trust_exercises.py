@@ -6,10 +6,10 @@ import pytest
 from exercise_timing import total_break_seconds
 
 from trust_coach.content import catalog_for
-from trust_coach.device import Device, slot_payload
 from trust_coach.exercises import library_for
 from trust_coach.speech import readable
 from trust_coach.store.base import user_key
+from trust_coach_tools.device import Device, slot_payload
 
 CATALOG = catalog_for("en-US")
 LIBRARY = library_for(CATALOG)

@@ -12,12 +12,12 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from trust_coach.app import build_skill
-from trust_coach.device import Device
 from trust_coach.state import Progress
 from trust_coach.store.base import ProgressStore
 from trust_coach.store.sqlite import SqliteStore
-from trust_coach.turn_gate import GatedStore, GatedTasks, TurnGate
-from trust_coach.web import GATE, create_app, make_server
+from trust_coach_tools.device import Device
+from trust_coach_tools.turn_gate import GatedStore, GatedTasks, TurnGate
+from trust_coach_tools.web import GATE, create_app, make_server
 
 
 def _run_together(*jobs: Any) -> None:

@@ -9,9 +9,9 @@ from alexa_signing import SigningPki, body_of
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from trust_coach.device import DEFAULT_SKILL_ID, Device
-from trust_coach.signing_certs import SigningCertificates
-from trust_coach.verification import (
+from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
+from trust_coach_tools.signing_certs import SigningCertificates
+from trust_coach_tools.verification import (
     SignatureVerifier,
     SkillIdVerifier,
     TimestampVerifier,

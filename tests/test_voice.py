@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from trust_coach.voice import INSTALL_HINT, Speaker, for_espeak
+from trust_coach_tools.voice import INSTALL_HINT, Speaker, for_espeak
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "tools"
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +46,7 @@ def test_tags_espeak_does_not_speak_are_removed_and_the_rest_kept():
     )
 
 
+@pytest.mark.slow  # audio rendering (espeak-ng)
 def test_breaks_become_real_silence(espeak, tmp_path):
     # GIVEN the same words with and without a three-second break
     speaker = Speaker(espeak, wav_dir=tmp_path)
@@ -56,6 +58,7 @@ def test_breaks_become_real_silence(espeak, tmp_path):
     assert 2.5 < paused - plain < 3.5
 
 
+@pytest.mark.slow  # audio rendering (espeak-ng)
 def test_every_answer_is_spoken_as_it_arrives(espeak, tmp_path):
     speaker = Speaker(espeak, wav_dir=tmp_path)
     answers = iter(
@@ -91,6 +94,7 @@ def test_a_new_answer_cuts_off_the_one_still_playing(tmp_path):
     speaker.interrupt()
 
 
+@pytest.mark.slow  # audio rendering (espeak-ng)
 def test_the_voice_follows_the_locale(espeak):
     assert Speaker(espeak, locale="en-GB").command("<speak>Hi</speak>")[:4] == [
         espeak,
@@ -104,11 +108,11 @@ def _console(tmp_path: Path, path: str, *args: str) -> subprocess.CompletedProce
     environment = {
         **os.environ,
         "PATH": path,
-        "PYTHONPATH": str(LAMBDA_DIR),
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
         "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
     }
     return subprocess.run(
-        [sys.executable, "-m", "trust_coach.cli", "chat", "--voice", *args],
+        [sys.executable, "-m", "trust_coach_tools.cli", "chat", "--voice", *args],
         input="what are the strategies\nstop\n",
         capture_output=True,
         text=True,
@@ -124,6 +128,7 @@ def _wait_for(path: Path, timeout: float = 30) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow  # audio rendering (espeak-ng)
 def test_chat_voice_speaks_every_answer_through_espeak(espeak, tmp_path):
     # GIVEN an espeak-ng on PATH that renders to files (no sound card needed), keeps the
     # SSML it was given, and marks each utterance done
@@ -142,12 +147,12 @@ def test_chat_voice_speaks_every_answer_through_espeak(espeak, tmp_path):
     environment = {
         **os.environ,
         "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-        "PYTHONPATH": str(LAMBDA_DIR),
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
         "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
     }
     # WHEN the console runs with --voice and the user answers after each utterance
     console = subprocess.Popen(
-        [sys.executable, "-m", "trust_coach.cli", "chat", "--voice"],
+        [sys.executable, "-m", "trust_coach_tools.cli", "chat", "--voice"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -12,10 +12,10 @@ from alexa_signing import CERT_URL, SigningPki, body_of
 from conftest import assert_within_limits
 
 from trust_coach.app import build_skill
-from trust_coach.device import DEFAULT_SKILL_ID, Device
-from trust_coach.signing_certs import SigningCertificates
 from trust_coach.store import user_key
-from trust_coach.web import MAX_BODY_BYTES, create_app
+from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
+from trust_coach_tools.signing_certs import SigningCertificates
+from trust_coach_tools.web import MAX_BODY_BYTES, create_app
 
 OTHER_SKILL = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 

@@ -11,7 +11,7 @@ from flask import Flask
 
 # flask_ask_sdk imports oscrypto, which cannot read this machine's OpenSSL version without
 # Trust Coach's import fix (see trust_coach/oscrypto_fix.py); the fix changes nothing else.
-from trust_coach import oscrypto_fix
+from trust_coach_tools import oscrypto_fix
 
 oscrypto_fix.install()
 

@@ -132,8 +132,11 @@ def prepare_for_lambda() -> None:
     """Do at init what the first request would: build the skill, read the base locale's words,
     make the store's client (no network call) and load powertools. The total is the same, but
     it happens in Lambda's init phase, which SnapStart snapshots and provisioned concurrency
-    runs ahead of time. Broken content fails the init, as it should.
+    runs ahead of time. Broken content fails the init, as it should. A copy restored from a
+    SnapStart snapshot renews its randomness and the store's connections (snapshot.py).
     """
+    from trust_coach import snapshot
+
     target = skill()
     screen_for(catalog_for(None))  # its patterns take tens of milliseconds to compile
     lambda_entry()
@@ -141,6 +144,7 @@ def prepare_for_lambda() -> None:
         getattr(target.persistence_adapter, "client", None)  # a DynamoDbStore makes its client
     except Exception as error:  # e.g. no region: the first request meets it as a store error
         log.warning("store client not prepared at init: %s", type(error).__name__)
+    snapshot.register(target.persistence_adapter)
 
 
 # On Lambda (the runtime sets this variable), importing the handler module prepares it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 
 from trust_coach.state import Progress
@@ -25,6 +26,12 @@ class SqliteStore(ProgressStore):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        # Every connection this store opened, with its thread. Each is closed when its thread
+        # has ended, on close() or reconnect(), and when the store itself is collected: an
+        # unclosed database is a ResourceWarning since Python 3.13.
+        self._opened: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._opened_lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._opened)
         with self._connection() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
@@ -36,14 +43,36 @@ class SqliteStore(ProgressStore):
             # Autocommit: each write is one statement, atomic by itself, so Python's implicit
             # BEGIN and the COMMIT after it were two more calls into SQLite per save (each
             # letting go of the GIL and taking it back), with the write lock held in between.
-            db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+            # Only its own thread uses a connection; check_same_thread=False lets close()
+            # close it from another.
+            db = sqlite3.connect(
+                self.path, timeout=2.0, isolation_level=None, check_same_thread=False
+            )
             # With WAL, NORMAL syncs at checkpoints instead of every commit: a crash of the
             # process loses nothing and the file never corrupts; a power cut may lose the last
             # few turns' progress. Syncing every commit held each save ~1 ms and capped the
             # endpoint's throughput (bench figure 5).
             db.execute("PRAGMA synchronous=NORMAL")
+            with self._opened_lock:
+                still_open = []
+                for thread, other in self._opened:
+                    if thread.is_alive():
+                        still_open.append((thread, other))
+                    else:
+                        other.close()
+                self._opened[:] = [*still_open, (threading.current_thread(), db)]
             self._local.db = db
         return db
+
+    def close(self) -> None:
+        """Close every connection; the store stays usable (the next call opens new ones)."""
+        with self._opened_lock:
+            self._local = threading.local()
+            _close_all(self._opened)
+            self._opened.clear()
+
+    def reconnect(self) -> None:
+        self.close()
 
     def read(self, key: str) -> Progress | None:
         try:
@@ -95,3 +124,8 @@ class SqliteStore(ProgressStore):
                 db.execute("DELETE FROM progress WHERE user_key = ?", (key,))
         except sqlite3.Error as error:
             raise StoreError(f"sqlite delete failed: {error}") from error
+
+
+def _close_all(opened: list[tuple[threading.Thread, sqlite3.Connection]]) -> None:
+    for _, db in opened:
+        db.close()

@@ -105,7 +105,7 @@ class Understanding:
         return Match("AMAZON.FallbackIntent")
 
     def _slots(self, heard: dict[str, str], slots: dict[str, _Slot]) -> dict | None:
-        from trust_coach.device import slot_payload
+        from trust_coach_tools.device import slot_payload
 
         payloads: dict[str, dict[str, Any]] = {}
         for name, value in heard.items():

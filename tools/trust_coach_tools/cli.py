@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from trust_coach.device import DEFAULT_SKILL_ID, Device
 from trust_coach.speech import readable
+from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
 
 if TYPE_CHECKING:
-    from trust_coach.voice import Speaker
+    from trust_coach_tools.voice import Speaker
 
 # The environment's way to say --insecure-skip-verification (for containers and scripts).
 INSECURE_ENV = "TRUST_COACH_INSECURE_SKIP_VERIFICATION"
@@ -67,7 +67,7 @@ def chat(
     out: TextIO = sys.stdout,
     skill_id: str = DEFAULT_SKILL_ID,
 ) -> int:
-    from trust_coach.nlu import Understanding
+    from trust_coach_tools.nlu import Understanding
 
     understanding = Understanding.for_locale(locale)
     device = Device(send, user_id=user_id, locale=locale, skill_id=skill_id)
@@ -116,8 +116,8 @@ def chat_sender(
     endpoint: str | None, voice: bool, locale: str
 ) -> tuple[Callable[[dict[str, Any]], dict[str, Any]], Speaker | None]:
     """How the console reaches the skill (in process, or a URL), and its speaker if any."""
-    from trust_coach.remote import endpoint_sender
-    from trust_coach.voice import INSTALL_HINT, Speaker
+    from trust_coach_tools.remote import endpoint_sender
+    from trust_coach_tools.voice import INSTALL_HINT, Speaker
 
     if endpoint:
         send = endpoint_sender(endpoint)
@@ -135,8 +135,8 @@ def chat_sender(
 
 def serve(host: str, port: int, skill_id: str | None, insecure: bool) -> int:
     """Serve the skill as an Alexa web-service endpoint until interrupted."""
-    from trust_coach.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
-    from trust_coach.web import create_app, make_server
+    from trust_coach_tools.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
+    from trust_coach_tools.web import create_app, make_server
 
     insecure = insecure or os.environ.get(INSECURE_ENV, "").strip().lower() in {"1", "true", "yes"}
     skill_id = skill_id or os.environ.get("SKILL_ID") or None
@@ -182,8 +182,8 @@ def serve(host: str, port: int, skill_id: str | None, insecure: bool) -> int:
 
 def package(function_arn: str, out: Path, skill_id: str | None) -> int:
     """Assemble the ASK CLI v2 skill package for the stack's function."""
-    from trust_coach.locale_models import stale_models
-    from trust_coach.skill_package import PackageError, assemble
+    from trust_coach_tools.locale_models import stale_models
+    from trust_coach_tools.skill_package import PackageError, assemble
 
     stale = stale_models()
     if stale:
@@ -203,7 +203,7 @@ def package(function_arn: str, out: Path, skill_id: str | None) -> int:
 
 def locale_models(check: bool) -> int:
     """Regenerate (or with --check, only compare) the other locales' interaction models."""
-    from trust_coach.locale_models import stale_models, write_models
+    from trust_coach_tools.locale_models import stale_models, write_models
 
     if check:
         stale = stale_models()
@@ -240,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
         "--stamp", action="store_true", help="record the checked content so cold starts skip it"
     )
     package_cmd = commands.add_parser("package", help="assemble the ASK CLI v2 skill package")
-    package_cmd.add_argument("--function-arn", required=True, help="the stack's FunctionArn output")
+    package_cmd.add_argument(
+        "--function-arn", required=True, help="the stack's FunctionAliasArn output"
+    )
     package_cmd.add_argument("--skill-id", help="update this skill instead of creating one")
     package_cmd.add_argument("--out", type=Path, help="output folder (default: build/ask)")
     models_cmd = commands.add_parser(
@@ -250,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from trust_coach.content import ContentError
-    from trust_coach.remote import EndpointError
+    from trust_coach_tools.remote import EndpointError
 
     try:
         if args.command == "validate":
@@ -258,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return serve(args.host, args.port, args.skill_id, args.insecure_skip_verification)
         if args.command == "package":
-            from trust_coach.skill_package import DEFAULT_OUT
+            from trust_coach_tools.skill_package import DEFAULT_OUT
 
             return package(args.function_arn, args.out or DEFAULT_OUT, args.skill_id)
         if args.command == "locale-models":

@@ -19,11 +19,11 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from trust_coach import oscrypto_fix
-from trust_coach.signing_certs import SigningCertificates
 from trust_coach.store.sqlite import SqliteStore
-from trust_coach.turn_gate import GatedStore, GatedTasks, TurnGate
-from trust_coach.verification import Clock, request_verifiers
+from trust_coach_tools import oscrypto_fix
+from trust_coach_tools.signing_certs import SigningCertificates
+from trust_coach_tools.turn_gate import GatedStore, GatedTasks, TurnGate
+from trust_coach_tools.verification import Clock, request_verifiers
 
 oscrypto_fix.install()  # before flask_ask_sdk, which imports oscrypto; see oscrypto_fix
 
@@ -45,7 +45,7 @@ MAX_BODY_BYTES = 128 * 1024
 THREADS = 64
 
 # Where create_app keeps the turn gate for make_server (Flask's place for extensions' state).
-GATE = "trust_coach.turn_gate"
+GATE = "trust_coach_tools.turn_gate"
 
 # The SDK's serializer, as the skill's: the check reads the envelope as the skill will.
 _SERIALIZER = DefaultSerializer()

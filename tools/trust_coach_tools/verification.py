@@ -19,8 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.hashes import SHA256
 from werkzeug.datastructures import EnvironHeaders, Headers
 
-from trust_coach import oscrypto_fix
-from trust_coach.signing_certs import CertificateError, SigningCertificates
+from trust_coach_tools import oscrypto_fix
+from trust_coach_tools.signing_certs import CertificateError, SigningCertificates
 
 oscrypto_fix.install()  # ask_sdk_webservice_support imports oscrypto; see oscrypto_fix
 

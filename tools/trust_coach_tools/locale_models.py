@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from trust_coach.content import BASE_LOCALE, CONTENT_DIR, supported_locales
-from trust_coach.nlu import MODEL_DIR, fold
 from trust_coach.spelling import respell_text
+from trust_coach_tools.nlu import MODEL_DIR, fold
 
 
 def spelling_words(locale: str) -> dict[str, str]:

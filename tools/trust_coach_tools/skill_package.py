@@ -17,13 +17,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from trust_coach.nlu import MODEL_DIR
+from trust_coach_tools.nlu import MODEL_DIR
 
 PROJECT_DIR = MODEL_DIR.parent
 MANIFEST_PATH = PROJECT_DIR / "skill-package" / "skill.json"
 DEFAULT_OUT = PROJECT_DIR / "build" / "ask"
 ENDPOINT_PLACEHOLDER = "${FunctionArn}"
-# A function ARN, optionally with a version or alias, as the SAM stack's FunctionArn output.
+# A function ARN, optionally with a version or alias, as the SAM stack's FunctionAliasArn output.
 FUNCTION_ARN = re.compile(
     r"^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}"
     r"(:[A-Za-z0-9_$-]+)?$"
@@ -40,7 +40,7 @@ def manifest_with_endpoint(function_arn: str, manifest_path: Path = MANIFEST_PAT
     if not FUNCTION_ARN.match(function_arn):
         raise PackageError(
             f"not a Lambda function ARN: {function_arn!r} "
-            "(use the FunctionArn output of the SAM stack)"
+            "(use the FunctionAliasArn output of the SAM stack)"
         )
     text = manifest_path.read_text(encoding="utf-8")
     if ENDPOINT_PLACEHOLDER not in text:
