@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from trust_coach.content import catalog_for
-from trust_coach.device import Device
-from trust_coach.nlu import Understanding
 from trust_coach.speech import readable
+from trust_coach_tools.device import Device
+from trust_coach_tools.nlu import Understanding
 
 DATA = Path(__file__).parent / "data"
 SETS = ("danger_eval.json", "danger_heldout.json", "danger_third.json")

@@ -15,11 +15,11 @@ import pytest
 from danger_eval import is_safety_answer
 
 from trust_coach import promises
-from trust_coach.device import Device, slot_payload
-from trust_coach.nlu import Understanding
 from trust_coach.speech import readable
 from trust_coach.state import Progress
 from trust_coach.store.base import user_key
+from trust_coach_tools.device import Device, slot_payload
+from trust_coach_tools.nlu import Understanding
 
 UNDERSTANDING = Understanding.for_locale("en-US")
 START = datetime(2026, 3, 2, 18, tzinfo=UTC)

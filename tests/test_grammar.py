@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+
+from trust_coach.templates import TemplateError, Templates
 from trust_coach_tools.grammar import (
     GRAMMAR_PATH,
     MAX_SAMPLE_CHARS,
@@ -15,8 +17,6 @@ from trust_coach_tools.grammar import (
     expected_model,
     read_grammar,
 )
-
-from trust_coach.templates import TemplateError, Templates
 
 
 def test_the_committed_model_is_what_the_grammar_expands_to():
