@@ -47,7 +47,8 @@ def test_custom_intents_have_fifteen_varied_samples(path):
         if not intent["name"].startswith("AMAZON."):
             samples = intent["samples"]
             assert len(samples) >= 15, intent["name"]
-            assert len({fold(s) for s in samples}) == len(samples), intent["name"]
+            folded = {fold(re.sub(r"\{\w+\}", " slot ", s)) for s in samples}
+            assert len(folded) == len(samples), intent["name"]
 
 
 @pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)

@@ -49,7 +49,8 @@ def expand(grammar: dict[str, Any]) -> dict[str, Any]:
         samples: list[str] = []
         for template in intent.get("samples") or []:
             samples.extend(templates.expand(template))
-        entry["samples"] = list(dict.fromkeys(samples))
+        # Alexa compares samples with case and punctuation folded: keep the first of each.
+        entry["samples"] = list({_folded(s): s for s in reversed(samples)}.values())[::-1]
         _check_samples(intent["name"], entry["samples"], set(slots))
         intents.append(entry)
     model = {
@@ -78,6 +79,10 @@ def _check_samples(intent: str, samples: list[str], slots: set[str]) -> None:
         for name in re.findall(r"\{(\w+)\}", sample):
             if name not in slots:
                 raise GrammarError(f"{intent}: {{{name}}} is not one of its slots: {sample}")
+
+
+def _folded(sample: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9{} ]+", " ", sample.lower().replace("'", "")).split())
 
 
 def render(model: dict[str, Any]) -> str:

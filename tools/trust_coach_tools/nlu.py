@@ -48,12 +48,23 @@ def fold(text: str) -> str:
 _UNHEARD = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "mm"}
 
 
+# A one-shot request names the skill: "ask trust coach for today's tip", "tell trust coach to
+# start a breathing exercise", "open trust coach and give me a tip". Alexa opens the skill and
+# sends only what follows the connecting word.
+_ONE_SHOT = re.compile(
+    r"^(?:ask|tell|open|launch|start|use|have|load|begin|run) (?:the )?trust coach"
+    r"(?: (?:to|for|about|if|whether|and|that|what|how|on))?(?: |$)"
+)
+
+
 def heard(utterance: str) -> str:
-    """The utterance as a skill would get it: folded, without wake word or hesitations."""
-    words = fold(utterance).split()
+    """The utterance as a skill would get it: folded, without wake word, the skill's name in a
+    one-shot request, or hesitations."""
+    words = [word for word in fold(utterance).split() if word not in _UNHEARD]
     if words[:1] == ["alexa"]:
         words = words[1:]
-    return " ".join(word for word in words if word not in _UNHEARD)
+    text = " ".join(words)
+    return _ONE_SHOT.sub("", text, count=1) or text
 
 
 @dataclass
