@@ -58,7 +58,7 @@ def expand(grammar: dict[str, Any]) -> dict[str, Any]:
             "languageModel": {
                 "invocationName": grammar["invocation"],
                 "intents": intents,
-                "types": grammar.get("types") or [],
+                "types": [_slot_type(templates, t) for t in grammar.get("types") or []],
             }
         }
     }
@@ -66,6 +66,24 @@ def expand(grammar: dict[str, Any]) -> dict[str, Any]:
     if size > MAX_MODEL_BYTES:
         raise GrammarError(f"the model is {size} bytes, over {MAX_MODEL_BYTES}")
     return model
+
+
+def _slot_type(templates: Templates, slot_type: dict[str, Any]) -> dict[str, Any]:
+    """A slot type whose synonyms may be templates ("[healing] [from] (betrayal|trauma)"),
+    expanded, each spoken form once per type."""
+    values = []
+    seen: set[str] = set()
+    for value in slot_type["values"]:
+        name = value["name"]
+        seen.add(_folded(name["value"]))
+        synonyms = []
+        for synonym in name.get("synonyms", []):
+            for spoken in templates.expand(str(synonym)):
+                if _folded(spoken) not in seen:
+                    seen.add(_folded(spoken))
+                    synonyms.append(spoken)
+        values.append({**value, "name": {**name, "synonyms": synonyms}})
+    return {**slot_type, "values": values}
 
 
 def _check_samples(intent: str, samples: list[str], slots: set[str]) -> None:

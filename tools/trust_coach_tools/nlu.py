@@ -53,7 +53,7 @@ _UNHEARD = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "mm"}
 # sends only what follows the connecting word.
 _ONE_SHOT = re.compile(
     r"^(?:ask|tell|open|launch|start|use|have|load|begin|run) (?:the )?trust coach"
-    r"(?: (?:to|for|about|if|whether|and|that|what|how|on))?(?: |$)"
+    r"(?: (?:to|for|about|if|whether|and|that|on))?(?: |$)"
 )
 
 
@@ -92,8 +92,9 @@ class Understanding:
             }
             for sample in intent.get("samples", []):
                 self.patterns.append((_compile(sample, slots), intent["name"], slots))
-        # Fixed phrases before open ones, so "tell me more" is not read as a strategy name.
-        self.patterns.sort(key=lambda p: p[0].pattern.count("(?P<"))
+        # Fixed phrases before open ones, so "tell me more" is not read as a strategy name;
+        # among open ones, the one with more fixed words first, as the more specific match.
+        self.patterns.sort(key=lambda p: ("(?P<" in p[0].pattern, -_fixed_words(p[0].pattern)))
         for name, phrases in BUILTIN_PHRASES.items():
             if name in self.intents:
                 for phrase in phrases:
@@ -122,12 +123,19 @@ class Understanding:
         for name, value in heard.items():
             slot = slots[name]
             if slot.type in _FREE_TYPES:
-                payloads[name] = slot_payload(name, _builtin_value(slot.type, value))
+                spoken = _builtin_value(slot.type, value)
+                if spoken == "?":
+                    return None  # not a number or a length: Alexa would not fill the slot so
+                payloads[name] = slot_payload(name, spoken)
                 continue
             if value not in slot.values:
                 return None  # not a value of this slot: try the next sample
             payloads[name] = slot_payload(name, value, slot.values[value])
         return payloads
+
+
+def _fixed_words(pattern: str) -> int:
+    return len(re.sub(r"\(\?P<\w+>\.\+\?\)", " ", pattern).split())
 
 
 def _slot_values(slot_type: dict[str, Any] | None) -> dict[str, tuple[str, str]]:
