@@ -177,3 +177,13 @@ def test_ordinary_hurt_is_acknowledged_without_echo_or_hotlines(device):
     assert "lied" not in text and "thank you" in text.lower()
     say(device, "yes")
     assert "breath" in said(device).lower()
+
+
+@pytest.mark.parametrize(
+    "words", ["call the police", "can you call an ambulance for me", "please call nine one one"]
+)
+def test_asked_to_call_for_help_the_skill_says_it_cannot_and_gives_the_numbers(device, words):
+    device.launch()
+    say(device, words)
+    assert heard_the_numbers(device)
+    assert "can't make phone calls" in said(device)

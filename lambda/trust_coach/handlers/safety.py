@@ -14,7 +14,7 @@ from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
 from trust_coach.danger import sounds_unsafe
-from trust_coach.handlers.base import TurnHandler, slot_value
+from trust_coach.handlers.base import TurnHandler, intent_name, slot_value
 from trust_coach.speech import Speech
 from trust_coach.turn import Turn
 
@@ -43,11 +43,12 @@ def hotline_speech(turn: Turn) -> Speech:
     return speech
 
 
-def safety_answer(turn: Turn, acknowledge: bool = True) -> Response:
+def safety_answer(turn: Turn, acknowledge: bool = True, asked_to_call: bool = False) -> Response:
     safety = turn.catalog.safety
     speech = Speech()
-    if acknowledge:
-        speech.say(safety["acknowledge"]).pause(NUMBER_PAUSE)
+    if acknowledge:  # Alexa cannot call anyone: a request to call hears that first
+        speech.say(safety["acknowledge_call" if asked_to_call else "acknowledge"])
+        speech.pause(NUMBER_PAUSE)
     speech.raw(hotline_speech(turn).body)
     speech.pause(NUMBER_PAUSE).say(safety["offer_repeat"])
     # Whatever was under way (an exercise, a promise being confirmed) is let go of here and in
@@ -73,7 +74,7 @@ def unsafe_words(turn: Turn) -> bool:
 class SafetyHandler(TurnHandler):
     """First in the list after skill events: nothing else may answer a call for help."""
 
-    intents = ("CrisisIntent",)
+    intents = ("CrisisIntent", "CallForHelpIntent")
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         # CrisisIntent, or any intent at all whose free-text slot fails the danger screen.
@@ -84,4 +85,5 @@ class SafetyHandler(TurnHandler):
         )
 
     def respond(self, turn: Turn) -> Response:
-        return safety_answer(turn)
+        asked_to_call = intent_name(turn.handler_input) == "CallForHelpIntent"
+        return safety_answer(turn, asked_to_call=asked_to_call)
