@@ -330,3 +330,24 @@ def test_a_request_without_a_context_is_refused_not_a_500(store, pki):
     event = launch(pki.now)
     del event["context"]
     assert_rejected(app.test_client().post("/", data=body_of(event)))
+
+
+# -- the server -------------------------------------------------------------------------
+
+
+def test_the_server_is_waitress_as_published(store):
+    # GIVEN the app WHEN make_server builds its server THEN it is waitress's own, with the
+    # chosen thread count and the body limit, and no private arguments in the module
+    from pathlib import Path
+
+    import trust_coach_tools.web as web
+
+    app = create_app(build_skill(store=store), verify_requests=False, skill_id=None)
+    server = web.make_server(app, "127.0.0.1", 0)
+    try:
+        assert server.adj.threads == web.THREADS
+        assert server.adj.max_request_body_size == MAX_BODY_BYTES
+        assert type(server.task_dispatcher).__module__.startswith("waitress.")
+    finally:
+        server.close()
+    assert "_dispatcher" not in Path(web.__file__).read_text(encoding="utf-8")

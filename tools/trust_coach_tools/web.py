@@ -1,8 +1,10 @@
-"""The self-hosted endpoint: the Lambda skill behind flask-ask-sdk, verifying every request.
+"""The self-hosted endpoint: the Lambda skill behind flask-ask-sdk's SkillAdapter, on waitress.
 
-`POST /` takes Alexa's request envelopes, `GET /healthz` says the process is up. Anything
-that is not a verified request for this skill gets a short 4xx in JSON: nothing about the
-code, the stack or the store, and the server goes on serving.
+`POST /` takes Alexa's request envelopes, `GET /healthz` says the process is up. The adapter
+runs Trust Coach's verifiers (verification.py), passed in through its `verifiers` argument,
+then the skill. Before it, the body is read once here: anything that is not an Alexa request
+envelope gets a short 4xx in JSON, with nothing about the code, the stack or the store, and
+the server goes on serving.
 """
 
 from __future__ import annotations
@@ -19,10 +21,8 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from trust_coach.store.sqlite import SqliteStore
 from trust_coach_tools import oscrypto_fix
 from trust_coach_tools.signing_certs import SigningCertificates
-from trust_coach_tools.turn_gate import GatedStore, GatedTasks, TurnGate
 from trust_coach_tools.verification import Clock, request_verifiers
 
 oscrypto_fix.install()  # before flask_ask_sdk, which imports oscrypto; see oscrypto_fix
@@ -38,17 +38,9 @@ log = logging.getLogger(__name__)
 
 # Alexa's requests are a few kilobytes; nothing legitimate comes near this.
 MAX_BODY_BYTES = 128 * 1024
-# Request threads. While the store is down, each turn waits up to its timeout (1.25 s when
-# the store accepts connections but never answers): with 8 threads, 60 devices talking at
-# once waited up to 7.5 s for an answer; with 64 each gets its answer in about 1.3 s. They
-# take turns at running Python code (see turn_gate), not at waiting for the store.
-THREADS = 64
-
-# Where create_app keeps the turn gate for make_server (Flask's place for extensions' state).
-GATE = "trust_coach_tools.turn_gate"
-
-# The SDK's serializer, as the skill's: the check reads the envelope as the skill will.
-_SERIALIZER = DefaultSerializer()
+# waitress's request threads (its default is 4). See docs/endpoint.md#threads for the
+# measurement behind the number.
+THREADS = 16
 
 _MESSAGES = {
     400: "bad request",
@@ -88,19 +80,21 @@ def envelope_problem(body: bytes) -> str | None:
     return read_envelope(body)[1]
 
 
-class _CheckedEnvelopes(DefaultSerializer):
-    """Reads each request body once: the adapter gets the envelope the check already read.
+class CheckedEnvelopes(DefaultSerializer):
+    """The SDK's serializer, handing the adapter the envelope this module already read.
 
-    flask-ask-sdk deserializes the body again after our envelope check; on this thread, the
-    same payload returns the envelope the check produced.
+    The body must be read before the adapter sees it, so that a body the SDK cannot read is
+    a 400 with a reason rather than the adapter's 500. The adapter then asks the skill's
+    serializer for the same body again; on this thread, the same payload gets the envelope
+    that was read.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._checked = threading.local()
 
-    def remember(self, body: bytes, envelope: RequestEnvelope) -> None:
-        self._checked.last = (body.decode("utf-8"), envelope)
+    def remember(self, text: str, envelope: RequestEnvelope) -> None:
+        self._checked.last = (text, envelope)
 
     def deserialize(self, payload: Any, obj_type: Any) -> Any:
         last = getattr(self._checked, "last", None)
@@ -108,6 +102,9 @@ class _CheckedEnvelopes(DefaultSerializer):
         if last is not None and obj_type is RequestEnvelope and payload == last[0]:
             return last[1]
         return super().deserialize(payload=payload, obj_type=obj_type)
+
+
+_SERIALIZER = DefaultSerializer()
 
 
 class _OneLineRejections(logging.Filter):
@@ -138,27 +135,20 @@ def create_app(
 
     skill_id = skill_id or os.environ.get("SKILL_ID") or None
     target = skill if skill is not None else build_skill(skill_id=skill_id)
-    checked = _CheckedEnvelopes()
-    target.serializer = checked
+    checked = target.serializer = CheckedEnvelopes()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    # The stock verifiers re-walk the certificate chain per request; ours cache it.
+    # The stock verifiers walk the certificate chain again on every request; ours, passed in
+    # below through the adapter's `verifiers`, keep the walked chain.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
     app.logger.addFilter(_OneLineRejections())
-    verifiers = request_verifiers(verify_requests, skill_id, certificates, clock)
     adapter = SkillAdapter(
-        skill=target, skill_id=skill_id or "trust-coach", verifiers=verifiers, app=app
+        skill=target,
+        skill_id=skill_id or "trust-coach",
+        verifiers=request_verifiers(verify_requests, skill_id, certificates, clock),
+        app=app,
     )
-    # make_server's threads take turns at this gate, and hand the turn on while a remote
-    # store answers. A SQLite call is over in microseconds: handing the turn on around it
-    # cost more (GIL hand-offs between the threads) than it saved.
-    gate = app.extensions[GATE] = TurnGate()
-    store = target.persistence_adapter
-    if isinstance(store, GatedStore):  # a skill given to a second app: this app's gate
-        store.gate = gate
-    elif not isinstance(store, SqliteStore):
-        target.persistence_adapter = GatedStore(store, gate)
 
     @app.post("/")
     def invoke() -> Any:
@@ -167,7 +157,7 @@ def create_app(
         if problem or envelope is None:
             log.warning("request rejected: %s", problem)
             raise BadRequest(description=problem)
-        checked.remember(body, envelope)
+        checked.remember(body.decode("utf-8"), envelope)
         return adapter.dispatch_request()
 
     @app.get("/healthz")
@@ -188,23 +178,18 @@ def create_app(
     return app
 
 
-def make_server(app: Flask, host: str, port: int) -> Any:
+def make_server(app: Flask, host: str, port: int, threads: int = THREADS) -> Any:
     """A waitress server (the production WSGI server) with the same body limit.
 
     Port 0 picks a free port; the server's `effective_port` says which.
     """
-    import waitress.server
-    from waitress.task import ThreadedTaskDispatcher
+    import waitress
 
-    gate = app.extensions.get(GATE)
-    tasks = GatedTasks(gate) if gate is not None else ThreadedTaskDispatcher()
-    tasks.set_thread_count(THREADS)
-    return waitress.server.create_server(
+    return waitress.create_server(
         app,
         host=host,
         port=port,
         ident="trust-coach",
+        threads=threads,
         max_request_body_size=MAX_BODY_BYTES,
-        threads=THREADS,
-        _dispatcher=tasks,  # waitress's own, or ours with the gate
     )
