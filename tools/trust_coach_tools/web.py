@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
+from itertools import accumulate
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -38,6 +40,10 @@ log = logging.getLogger(__name__)
 
 # Alexa's requests are a few kilobytes; nothing legitimate comes near this.
 MAX_BODY_BYTES = 128 * 1024
+# How deep objects and arrays may nest in a body. An Alexa envelope nests about 12 deep (a
+# slot's resolutions); Python's JSON parser, the SDK's reader and the skill's copies of the
+# session recurse once or more per level, and fail somewhere past 1,000.
+MAX_JSON_DEPTH = 64
 # waitress's request threads (its default is 4). See docs/endpoint.md#threads for the
 # measurement behind the number.
 THREADS = 16
@@ -50,13 +56,35 @@ _MESSAGES = {
 }
 
 
+# A JSON string (its escapes included), and what is neither a bracket nor a quote.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEPS = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def nested_too_deeply(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests objects and arrays deeper than `limit`, found without parsing
+    (so without recursing). Brackets inside strings do not count. Up to the first point where
+    the text stops being JSON, the strings found here are the parser's own; past it, the
+    parser stops anyway."""
+    if text.count("[") + text.count("{") <= limit:  # Alexa's envelopes, in one pass
+        return False
+    brackets = _NOT_BRACKETS.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(_DEPTH_STEPS[c] for c in brackets), default=0) > limit
+
+
 def read_envelope(body: bytes) -> tuple[RequestEnvelope | None, str | None]:
     """The request envelope in a body, or None and why the body is not one."""
     not_envelope = "body is not an Alexa request envelope"
     try:
         text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "body is not JSON"
+    if nested_too_deeply(text):
+        return None, "body is nested too deeply"
+    try:
         data = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except ValueError:
         return None, "body is not JSON"
     request_part = data.get("request") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(request_part, dict):
