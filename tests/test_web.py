@@ -444,6 +444,9 @@ def test_the_server_is_waitress_as_published(store):
     try:
         assert server.adj.threads == web.THREADS
         assert server.adj.max_request_body_size == MAX_BODY_BYTES
+        assert server.adj.connection_limit == web.CONNECTION_LIMIT
+        assert server.adj.channel_timeout == web.CHANNEL_TIMEOUT_SECONDS
+        assert server.adj.asyncore_use_poll  # select() stops at 1,024 descriptors
         assert type(server.task_dispatcher).__module__.startswith("waitress.")
     finally:
         server.close()
@@ -462,3 +465,44 @@ json_values = st.recursive(
 def test_the_depth_check_agrees_with_the_json_itself(value, limit):
     text = json.dumps(value, ensure_ascii=False)
     assert nested_too_deeply(text, limit) == (json_depth(text.encode()) > limit)
+
+
+class _Limits:
+    """A stand-in for the resource module's open-file limits."""
+
+    RLIMIT_NOFILE = 7
+    RLIM_INFINITY = -1
+
+    def __init__(self, soft: int, hard: int, may_raise: bool = True) -> None:
+        self.soft, self.hard, self.may_raise = soft, hard, may_raise
+
+    def getrlimit(self, which: int) -> tuple[int, int]:
+        return self.soft, self.hard
+
+    def setrlimit(self, which: int, limits: tuple[int, int]) -> None:
+        if not self.may_raise:
+            raise ValueError("not allowed")
+        self.soft, self.hard = limits
+
+
+@pytest.mark.parametrize(
+    ("soft", "hard", "may_raise", "expected_limit", "expected_soft"),
+    [
+        (20000, 20000, True, 1000, 20000),  # room already: nothing changes
+        (1024, 524288, True, 1000, 1064),  # Debian's usual soft limit: raised as ulimit -n would
+        (1024, 1024, True, 960, 1024),  # cannot be raised: fewer connections, room kept
+        (1024, 524288, False, 960, 1024),  # not allowed to raise it
+        (-1, -1, True, 1000, -1),  # unlimited
+    ],
+)
+def test_the_connection_limit_fits_the_open_file_limit(
+    monkeypatch, soft, hard, may_raise, expected_limit, expected_soft
+):
+    import sys
+
+    import trust_coach_tools.web as web
+
+    limits = _Limits(soft, hard, may_raise)
+    monkeypatch.setitem(sys.modules, "resource", limits)
+    assert web.connection_limit(1000) == expected_limit
+    assert limits.soft == expected_soft

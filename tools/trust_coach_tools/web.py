@@ -47,6 +47,18 @@ MAX_JSON_DEPTH = 64
 # waitress's request threads (its default is 4). See docs/endpoint.md#threads for the
 # measurement behind the number.
 THREADS = 16
+# Slow clients (docs/endpoint.md#slow-clients). waitress reads each request in full on its
+# main loop before a thread serves it, so a connection that sends nothing, or a byte at a
+# time, costs a file descriptor and a little memory, not a thread. What runs out is the
+# connection limit (waitress's default of 100 counts its own two sockets, and 98 idle
+# connections stopped the endpoint): 1,000 here, on poll() since select() cannot watch more
+# than 1,024 descriptors. A connection idle for CHANNEL_TIMEOUT_SECONDS is closed (waitress's
+# default is 120 s; Alexa sends a whole request at once), checked every CLEANUP_SECONDS.
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT_SECONDS = 15
+CLEANUP_SECONDS = 5
+# Descriptors kept for everything else the process opens (the store, certificates, logs).
+SPARE_DESCRIPTORS = 64
 
 _MESSAGES = {
     400: "bad request",
@@ -206,8 +218,29 @@ def create_app(
     return app
 
 
+def connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
+    """How many connections this process can hold open: `wanted`, after raising the soft
+    limit on open files towards the hard one where it is lower (as `ulimit -n` would)."""
+    try:
+        import resource
+    except ImportError:  # not on a POSIX system: waitress's own checks apply
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = wanted + SPARE_DESCRIPTORS
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - SPARE_DESCRIPTORS))
+
+
 def make_server(app: Flask, host: str, port: int, threads: int = THREADS) -> Any:
-    """A waitress server (the production WSGI server) with the same body limit.
+    """A waitress server (the production WSGI server) with the endpoint's limits.
 
     Port 0 picks a free port; the server's `effective_port` says which.
     """
@@ -220,4 +253,8 @@ def make_server(app: Flask, host: str, port: int, threads: int = THREADS) -> Any
         ident="trust-coach",
         threads=threads,
         max_request_body_size=MAX_BODY_BYTES,
+        connection_limit=connection_limit(),
+        channel_timeout=CHANNEL_TIMEOUT_SECONDS,
+        cleanup_interval=CLEANUP_SECONDS,
+        asyncore_use_poll=True,
     )
