@@ -443,3 +443,23 @@ def test_remembered_failures_are_bounded(pki):
         with pytest.raises(CertificateError):
             certificates.key_for(f"https://s3.amazonaws.com/echo.api/gone-{number}.pem")
     assert certificates.remembered_failures() <= signing_certs.MAX_REMEMBERED_FAILURES
+
+
+def test_a_chain_pushed_out_while_its_signature_is_checked_is_still_kept(pki, monkeypatch):
+    # GIVEN other requests push the chain out of the unproven entries between its look-up
+    # and its signature check (threads interleaving)
+    certificates, loads = certificates_for(pki)
+    look_up = certificates._trusted
+
+    def pushed_out_meanwhile(url):
+        found = look_up(url)
+        certificates._checked.clear()
+        return found
+
+    monkeypatch.setattr(certificates, "_trusted", pushed_out_meanwhile)
+    body, signature = _signed_body(pki)
+    # WHEN the signature is verified THEN it is accepted, and the chain kept as proven
+    certificates.verify(CERT_URL, signature, body)
+    monkeypatch.setattr(certificates, "_trusted", look_up)
+    certificates.verify(CERT_URL, signature, body)
+    assert loads == [CERT_URL]

@@ -342,32 +342,32 @@ class SigningCertificates:
         """CertificateError unless `signature` is `data` signed by the chain at `url`. A chain
         that verifies a request is kept apart, where unsigned traffic cannot evict it."""
         canonical = normalise_certificate_url(url)
-        key = self._key(canonical)
+        trusted = self._trusted(canonical)
         try:
-            key.verify(signature, data, PKCS1v15(), SHA256())
+            trusted.public_key.verify(signature, data, PKCS1v15(), SHA256())
         except InvalidSignature as error:
             raise CertificateError("signature does not match the body") from error
         with self._lock:
-            self._prove(canonical)
+            self._prove(canonical, trusted)
 
     def key_for(self, url: str) -> RSAPublicKey:
         """The signing key of the chain at `url`, once its chain is trusted."""
-        return self._key(normalise_certificate_url(url))
+        return self._trusted(normalise_certificate_url(url)).public_key
 
     def remembered_failures(self) -> int:
         return len(self._failed)
 
-    def _key(self, url: str) -> RSAPublicKey:
+    def _trusted(self, url: str) -> TrustedKey:
         moment = self._clock()
         with self._lock:
             cached = self._cached(url, moment)
         if cached is not None:
-            return cached.public_key
+            return cached
         with self._fetching:
             with self._lock:  # another request may have fetched it meanwhile
                 cached = self._cached(url, moment)
                 if cached is not None:
-                    return cached.public_key
+                    return cached
                 self._recall_failure(url, moment)
                 self._take_download(url, moment)
             try:
@@ -381,7 +381,7 @@ class SigningCertificates:
             self._checked[url] = trusted
             while len(self._checked) > self._max_entries:
                 self._checked.popitem(last=False)
-        return trusted.public_key
+        return trusted
 
     # Under self._lock ------------------------------------------------------------------
     def _cached(self, url: str, moment: datetime) -> TrustedKey | None:
@@ -395,10 +395,9 @@ class SigningCertificates:
             del entries[url]
         return None
 
-    def _prove(self, url: str) -> None:
-        trusted = self._checked.pop(url, None)
-        if trusted is not None:
-            self._proven[url] = trusted
+    def _prove(self, url: str, trusted: TrustedKey) -> None:
+        self._checked.pop(url, None)
+        self._proven[url] = trusted
         self._proven.move_to_end(url)
         self._ever_proven[url] = None
         self._ever_proven.move_to_end(url)
