@@ -68,7 +68,7 @@ _MESSAGES = {
 }
 
 
-# A JSON string (its escapes included), and what is neither a bracket nor a quote.
+# A JSON string (its escapes included), and whatever is not a bracket.
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_STEPS = {"[": 1, "{": 1, "]": -1, "}": -1}
@@ -113,11 +113,6 @@ def read_envelope(body: bytes) -> tuple[RequestEnvelope | None, str | None]:
     if envelope is None or envelope.request is None:
         return None, not_envelope
     return envelope, None
-
-
-def envelope_problem(body: bytes) -> str | None:
-    """Why a body is not an Alexa request envelope, or None when it is one."""
-    return read_envelope(body)[1]
 
 
 class CheckedEnvelopes(DefaultSerializer):
