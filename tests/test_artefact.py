@@ -26,7 +26,7 @@ SAM_LEAVES_OUT = ("__pycache__", "*.pyc", "*.egg-info")
 TOOLS_PACKAGE = "trust_coach_tools"
 TOOL_MODULES = {
     "cli", "device", "locale_models", "nlu", "oscrypto_fix", "remote", "signing_certs",
-    "skill_package", "turn_gate", "verification", "voice", "web",
+    "skill_package", "verification", "voice", "web",
 }  # fmt: skip
 WEB_LIBRARIES = {"flask", "flask_ask_sdk", "werkzeug", "waitress", "cryptography", "oscrypto"}
 

@@ -53,7 +53,26 @@ raw_bodies = (
     st.binary(max_size=300)
     | st.text(max_size=300).map(str.encode)
     | st.sampled_from([b"", b"{}", b"null", b"[]", b'{"version": "1.0", "request": {}}'])
+    | st.integers(60, 30_000).map(lambda depth: b"[" * depth + b"]" * depth)
 )
+# Certificate URLs put together from the spellings and tricks a forger would try; those that
+# normalise to the test chain's URL are answered, the rest refused before any download.
+certificate_urls = st.tuples(
+    st.sampled_from(["https", "HTTPS", "http", ""]),
+    st.sampled_from(["", "", "169.254.169.254@", "user:pw@", "@"]),
+    st.sampled_from(
+        ["s3.amazonaws.com", "S3.AMAZONAWS.COM", "s3.amazonaws.com.", "[x", "[::1]", "evil.test"]
+    ),
+    st.sampled_from(["", ":443", ":0443", ":", ":abc", ":99999"]),
+    st.lists(
+        st.sampled_from(
+            ["echo.api", "..", ".", "%2e%2e", "%2E", "%2f", "%65cho.api", "", "evil", "\\", "%zz"]
+        ),
+        max_size=4,
+    ),
+    st.sampled_from(["echo-api-cert-test.pem", "", "other.pem", "\u00e9.pem"]),
+    st.sampled_from(["", "", "?x=1", "#f", "?"]),
+).map(lambda p: f"{p[0]}://{p[1]}{p[2]}{p[3]}/{'/'.join([*p[4], p[5]])}{p[6]}")
 
 
 @st.composite
@@ -70,6 +89,8 @@ def requests(draw: Any) -> tuple[bytes, dict[str, str]]:
         headers["SignatureCertChainUrl"] = draw(header_text | st.just(CERT_URL + "x"))
     elif mischief == 2:
         body = body[:-1] + b" }"  # changed after signing
+    elif mischief == 3:
+        headers["SignatureCertChainUrl"] = draw(certificate_urls)
     return body, headers
 
 

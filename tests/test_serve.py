@@ -224,7 +224,12 @@ def test_expired_and_misnamed_certificates_are_rejected_over_http(tmp_path, pki)
     folder, roots = pki.write(tmp_path / "certs")
     (folder / "expired.pem").write_bytes(pki.chain_pem(expired))
     (folder / "misnamed.pem").write_bytes(pki.chain_pem(misnamed))
-    server = start_server(tmp_path, env={CHAIN_DIR_ENV: str(folder), ROOTS_ENV: str(roots)})
+    server = start_server(
+        tmp_path,
+        "--skill-id",
+        DEFAULT_SKILL_ID,
+        env={CHAIN_DIR_ENV: str(folder), ROOTS_ENV: str(roots)},
+    )
     try:
         base = "https://s3.amazonaws.com/echo.api/"
         for name in ("expired.pem", "misnamed.pem"):
@@ -304,3 +309,52 @@ def test_the_console_explains_a_verifying_endpoint(verifying_server, tmp_path):
     assert "answered 400" in chat.stderr
     assert "--insecure-skip-verification" in chat.stderr
     assert "Traceback" not in chat.stderr
+
+
+# -- a verifying endpoint names its skill (issue 16 item 5) ------------------------------
+
+
+def test_a_verifying_server_without_a_skill_id_refuses_to_start(tmp_path, pki):
+    # GIVEN verification on and neither --skill-id nor SKILL_ID
+    folder, roots = pki.write(tmp_path / "certs")
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(LAMBDA_DIR), str(TOOLS_DIR)]),
+        "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
+        CHAIN_DIR_ENV: str(folder),
+        ROOTS_ENV: str(roots),
+    }
+    environment.pop("SKILL_ID", None)
+    environment.pop("TRUST_COACH_INSECURE_SKIP_VERIFICATION", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trust_coach_tools.cli", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        # WHEN it is started THEN it stops at once, saying what to pass and what that means
+        output, errors = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, errors = process.communicate()
+        raise AssertionError(f"the server started without a skill id: {output!r}") from None
+    assert process.returncode == 2
+    assert "--skill-id" in errors and "--any-skill" in errors
+    assert "Traceback" not in errors
+    assert "http://" not in output
+
+
+def test_any_skill_must_be_asked_for_and_is_explained(tmp_path, pki):
+    folder, roots = pki.write(tmp_path / "certs")
+    server = start_server(
+        tmp_path, "--any-skill", env={CHAIN_DIR_ENV: str(folder), ROOTS_ENV: str(roots)}
+    )
+    try:
+        assert "verification on" in server.banner
+        # a request for any skill, signed, is answered
+        assert server.post(*signed(pki, envelope(skill_id=OTHER_SKILL)))[0] == 200
+    finally:
+        errors = stop(server)
+    assert "any alexa skill" in errors.lower() and "--skill-id" in errors

@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 from alexa_signing import CERT_URL, SigningPki, body_of
 from conftest import assert_within_limits
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trust_coach.app import build_skill
 from trust_coach.store import user_key
 from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
 from trust_coach_tools.signing_certs import SigningCertificates
-from trust_coach_tools.web import MAX_BODY_BYTES, create_app
+from trust_coach_tools.web import MAX_BODY_BYTES, create_app, nested_too_deeply
 
 OTHER_SKILL = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
@@ -284,6 +286,101 @@ def test_the_skill_never_runs_for_a_rejected_request(client, pki, store):
     assert store.read(user_key(stale["session"]["user"]["userId"])) is None
 
 
+# -- malformed requests: a 4xx with a reason, never a 5xx (issue 16 item 2) -------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[x/echo.api/a.pem",
+        "https://s3.amazonaws.com:abc/echo.api/echo-api-cert-test.pem",
+        "https://s3.amazonaws.com/echo.api/\u00e9.pem",
+        "https://s3.amazonaws.com/echo.api/%zz.pem",
+        "https://s3.amazonaws.com/echo.api/%2e%2e/evil/x.pem",
+        "https://169.254.169.254@s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?x=1",
+        "https://s3.amazonaws.com/echo.api/" + "a" * 5000,
+        "\x00",
+    ],
+)
+def test_a_malformed_certificate_url_is_refused_with_a_reason(client, pki, url, caplog):
+    answer = assert_rejected(post_signed(client, pki, launch(pki.now), SignatureCertChainUrl=url))
+    assert "verification" in answer["error"]
+    assert not [r for r in caplog.records if r.exc_info]  # one line, no traceback
+    assert any("certificate URL" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("signature", ["A" * 5000, "====", "\u00e9\u00e9"])
+def test_a_malformed_signature_is_refused(client, pki, signature):
+    assert_rejected(post_signed(client, pki, launch(pki.now), **{"Signature-256": signature}))
+
+
+def _nested(depth: int, opener: str = "[", closer: str = "]") -> str:
+    return opener * depth + closer * depth
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _nested(1000),  # 2 KB
+        _nested(20000),  # deeper than the JSON parser's own recursion limit
+        '{"a":' * 1000 + "1" + "}" * 1000,
+        '{"version": "1.0", "x": ' + _nested(5000) + "}",
+    ],
+)
+def test_a_deeply_nested_body_is_refused_before_it_is_parsed(client, body):
+    answer = assert_rejected(client.post("/", data=body))
+    assert answer == {"error": "body is nested too deeply"}
+
+
+def test_deep_session_attributes_are_refused_even_without_verification(store, pki):
+    # The body passes as an envelope; the skill would copy the attributes (RecursionError).
+    app = create_app(build_skill(store=store), verify_requests=False, skill_id=None)
+    event = launch(pki.now)
+    body = body_of(event).replace(
+        b'"new": true', b'"new": true, "attributes": ' + _nested(1000, '{"a":', "}").encode()
+    )
+    body = body.replace(b'{"a":}', b'{"a":1}')
+    answer = assert_rejected(app.test_client().post("/", data=body))
+    assert answer == {"error": "body is nested too deeply"}
+
+
+def test_nesting_up_to_the_limit_is_read(store, pki):
+    # GIVEN session attributes nested as deep as the limit allows, in a real envelope
+    from trust_coach_tools.web import MAX_JSON_DEPTH
+
+    app = create_app(build_skill(store=store), verify_requests=False, skill_id=None)
+    event = launch(pki.now)
+    inner: Any = 1
+    for _ in range(MAX_JSON_DEPTH - 3):  # the envelope, session and attributes take three
+        inner = {"a": inner}
+    event["session"]["attributes"] = {"deep": inner}
+    assert json_depth(body_of(event)) == MAX_JSON_DEPTH
+    # WHEN it is posted THEN the skill answers it
+    assert app.test_client().post("/", data=body_of(event)).status_code == 200
+
+
+def json_depth(body: bytes) -> int:
+    depth = deepest = 0
+    in_string = escaped = False
+    for character in body.decode():
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
+
+
 # -- local use without verification -----------------------------------------------------
 
 
@@ -330,3 +427,82 @@ def test_a_request_without_a_context_is_refused_not_a_500(store, pki):
     event = launch(pki.now)
     del event["context"]
     assert_rejected(app.test_client().post("/", data=body_of(event)))
+
+
+# -- the server -------------------------------------------------------------------------
+
+
+def test_the_server_is_waitress_as_published(store):
+    # GIVEN the app WHEN make_server builds its server THEN it is waitress's own, with the
+    # chosen thread count and the body limit, and no private arguments in the module
+    from pathlib import Path
+
+    import trust_coach_tools.web as web
+
+    app = create_app(build_skill(store=store), verify_requests=False, skill_id=None)
+    server = web.make_server(app, "127.0.0.1", 0)
+    try:
+        assert server.adj.threads == web.THREADS
+        assert server.adj.max_request_body_size == MAX_BODY_BYTES
+        assert server.adj.connection_limit == web.CONNECTION_LIMIT
+        assert server.adj.channel_timeout == web.CHANNEL_TIMEOUT_SECONDS
+        assert server.adj.asyncore_use_poll  # select() stops at 1,024 descriptors
+        assert type(server.task_dispatcher).__module__.startswith("waitress.")
+    finally:
+        server.close()
+    assert "_dispatcher" not in Path(web.__file__).read_text(encoding="utf-8")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab\n', max_size=8),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(alphabet='[]{}"\\a', max_size=4), children, max_size=3),
+    max_leaves=40,
+)
+
+
+@given(json_values, st.integers(0, 12))
+def test_the_depth_check_agrees_with_the_json_itself(value, limit):
+    text = json.dumps(value, ensure_ascii=False)
+    assert nested_too_deeply(text, limit) == (json_depth(text.encode()) > limit)
+
+
+class _Limits:
+    """A stand-in for the resource module's open-file limits."""
+
+    RLIMIT_NOFILE = 7
+    RLIM_INFINITY = -1
+
+    def __init__(self, soft: int, hard: int, may_raise: bool = True) -> None:
+        self.soft, self.hard, self.may_raise = soft, hard, may_raise
+
+    def getrlimit(self, which: int) -> tuple[int, int]:
+        return self.soft, self.hard
+
+    def setrlimit(self, which: int, limits: tuple[int, int]) -> None:
+        if not self.may_raise:
+            raise ValueError("not allowed")
+        self.soft, self.hard = limits
+
+
+@pytest.mark.parametrize(
+    ("soft", "hard", "may_raise", "expected_limit", "expected_soft"),
+    [
+        (20000, 20000, True, 1000, 20000),  # room already: nothing changes
+        (1024, 524288, True, 1000, 1064),  # Debian's usual soft limit: raised as ulimit -n would
+        (1024, 1024, True, 960, 1024),  # cannot be raised: fewer connections, room kept
+        (1024, 524288, False, 960, 1024),  # not allowed to raise it
+        (-1, -1, True, 1000, -1),  # unlimited
+    ],
+)
+def test_the_connection_limit_fits_the_open_file_limit(
+    monkeypatch, soft, hard, may_raise, expected_limit, expected_soft
+):
+    import sys
+
+    import trust_coach_tools.web as web
+
+    limits = _Limits(soft, hard, may_raise)
+    monkeypatch.setitem(sys.modules, "resource", limits)
+    assert web.connection_limit(1000) == expected_limit
+    assert limits.soft == expected_soft

@@ -133,13 +133,31 @@ def chat_sender(
     return speaker.speaking(send), speaker
 
 
-def serve(host: str, port: int, skill_id: str | None, insecure: bool) -> int:
+NO_SKILL_ID = (
+    "trust-coach serve: no skill id. With verification on, the endpoint answers only requests "
+    "for one skill: pass --skill-id amzn1.ask.skill.... (or set SKILL_ID). To answer signed "
+    "requests for every skill, which lets any Alexa skill whose endpoint points here use this "
+    "skill and its stored progress, pass --any-skill."
+)
+ANY_SKILL_NOTE = (
+    "note: --any-skill: signed requests for ANY Alexa skill are answered, so another skill "
+    "pointed at this address reaches this skill and its stored progress. Pass --skill-id to "
+    "answer only yours."
+)
+
+
+def serve(
+    host: str, port: int, skill_id: str | None, insecure: bool, any_skill: bool = False
+) -> int:
     """Serve the skill as an Alexa web-service endpoint until interrupted."""
     from trust_coach_tools.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
     from trust_coach_tools.web import create_app, make_server
 
     insecure = insecure or os.environ.get(INSECURE_ENV, "").strip().lower() in {"1", "true", "yes"}
     skill_id = skill_id or os.environ.get("SKILL_ID") or None
+    if not skill_id and not insecure and not any_skill:
+        print(NO_SKILL_ID, file=sys.stderr)
+        return 2
     if insecure:
         print(
             "WARNING: request signature and timestamp verification is OFF. Anyone who can "
@@ -154,7 +172,7 @@ def serve(host: str, port: int, skill_id: str | None, insecure: bool) -> int:
             )
     if not skill_id:
         print(
-            "note: no --skill-id (or SKILL_ID): requests for any skill are accepted.",
+            ANY_SKILL_NOTE if not insecure else "note: no --skill-id: any skill id is accepted.",
             file=sys.stderr,
         )
     from trust_coach.content import supported_locales
@@ -229,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     serve_cmd.add_argument("--skill-id", help="only accept requests for this skill (env SKILL_ID)")
     serve_cmd.add_argument(
+        "--any-skill",
+        action="store_true",
+        help="with verification on and no skill id, answer signed requests for every skill",
+    )
+    serve_cmd.add_argument(
         "--insecure-skip-verification",
         action="store_true",
         help=f"do not check signatures and timestamps; local use only (env {INSECURE_ENV}=1)",
@@ -258,7 +281,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return validate(write_stamp=args.stamp)
         if args.command == "serve":
-            return serve(args.host, args.port, args.skill_id, args.insecure_skip_verification)
+            return serve(
+                args.host,
+                args.port,
+                args.skill_id,
+                args.insecure_skip_verification,
+                args.any_skill,
+            )
         if args.command == "package":
             from trust_coach_tools.skill_package import DEFAULT_OUT
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from cryptography.hazmat.primitives.hashes import SHA256
 from werkzeug.datastructures import EnvironHeaders, Headers
 
 from trust_coach_tools import oscrypto_fix
@@ -30,8 +28,12 @@ from ask_sdk_webservice_support.verifier import (  # noqa: E402
     VerificationException,
 )
 
+log = logging.getLogger(__name__)
+
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
+# A 4,096-bit RSA signature is 684 characters of base64; Alexa's are 2,048-bit (344).
+MAX_SIGNATURE_CHARACTERS = 1024
 REQUEST_TOLERANCE = timedelta(seconds=150)
 # Skill events (enabled, disabled, permissions, account linked) may be delivered late.
 SKILL_EVENT_TOLERANCE = timedelta(seconds=3600)
@@ -57,7 +59,11 @@ def header(headers: Mapping[str, Any], name: str) -> str | None:
 
 
 class SignatureVerifier(AbstractVerifier):
-    """The body must carry a SHA-256 RSA signature by Alexa's signing certificate."""
+    """The body must carry a SHA-256 RSA signature by Alexa's signing certificate.
+
+    Nothing here is trusted yet: any failure to prove the signature, whatever raised it, is
+    a refusal (VerificationException), never an error of the endpoint's own.
+    """
 
     def __init__(self, certificates: SigningCertificates) -> None:
         self.certificates = certificates
@@ -72,18 +78,19 @@ class SignatureVerifier(AbstractVerifier):
         encoded = header(headers, SIGNATURE_HEADER)
         if not url or not encoded:
             raise VerificationException("signature headers are missing")
+        if len(encoded) > MAX_SIGNATURE_CHARACTERS:
+            raise VerificationException("signature is too long")
         try:
             signature = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError) as error:
             raise VerificationException("signature is not base64") from error
         try:
-            key = self.certificates.key_for(url)
+            self.certificates.verify(url, signature, serialized_request_env.encode("utf-8"))
         except CertificateError as error:
             raise VerificationException(str(error)) from error
-        try:
-            key.verify(signature, serialized_request_env.encode("utf-8"), PKCS1v15(), SHA256())
-        except InvalidSignature as error:
-            raise VerificationException("signature does not match the body") from error
+        except Exception as error:  # unproven input met something unexpected: refused
+            log.warning("signature check failed on %s", type(error).__name__)
+            raise VerificationException("signature could not be checked") from error
 
 
 class TimestampVerifier(AbstractVerifier):

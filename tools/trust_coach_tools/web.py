@@ -1,8 +1,10 @@
-"""The self-hosted endpoint: the Lambda skill behind flask-ask-sdk, verifying every request.
+"""The self-hosted endpoint: the Lambda skill behind flask-ask-sdk's SkillAdapter, on waitress.
 
-`POST /` takes Alexa's request envelopes, `GET /healthz` says the process is up. Anything
-that is not a verified request for this skill gets a short 4xx in JSON: nothing about the
-code, the stack or the store, and the server goes on serving.
+`POST /` takes Alexa's request envelopes, `GET /healthz` says the process is up. The adapter
+runs Trust Coach's verifiers (verification.py), passed in through its `verifiers` argument,
+then the skill. Before it, the body is read once here: anything that is not an Alexa request
+envelope gets a short 4xx in JSON, with nothing about the code, the stack or the store, and
+the server goes on serving.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
+from itertools import accumulate
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -19,10 +23,8 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from trust_coach.store.sqlite import SqliteStore
 from trust_coach_tools import oscrypto_fix
 from trust_coach_tools.signing_certs import SigningCertificates
-from trust_coach_tools.turn_gate import GatedStore, GatedTasks, TurnGate
 from trust_coach_tools.verification import Clock, request_verifiers
 
 oscrypto_fix.install()  # before flask_ask_sdk, which imports oscrypto; see oscrypto_fix
@@ -38,17 +40,25 @@ log = logging.getLogger(__name__)
 
 # Alexa's requests are a few kilobytes; nothing legitimate comes near this.
 MAX_BODY_BYTES = 128 * 1024
-# Request threads. While the store is down, each turn waits up to its timeout (1.25 s when
-# the store accepts connections but never answers): with 8 threads, 60 devices talking at
-# once waited up to 7.5 s for an answer; with 64 each gets its answer in about 1.3 s. They
-# take turns at running Python code (see turn_gate), not at waiting for the store.
-THREADS = 64
-
-# Where create_app keeps the turn gate for make_server (Flask's place for extensions' state).
-GATE = "trust_coach_tools.turn_gate"
-
-# The SDK's serializer, as the skill's: the check reads the envelope as the skill will.
-_SERIALIZER = DefaultSerializer()
+# How deep objects and arrays may nest in a body. An Alexa envelope nests about 12 deep (a
+# slot's resolutions); Python's JSON parser, the SDK's reader and the skill's copies of the
+# session recurse once or more per level, and fail somewhere past 1,000.
+MAX_JSON_DEPTH = 64
+# waitress's request threads (its default is 4). See docs/endpoint.md#threads for the
+# measurement behind the number.
+THREADS = 16
+# Slow clients (docs/endpoint.md#slow-clients). waitress reads each request in full on its
+# main loop before a thread serves it, so a connection that sends nothing, or a byte at a
+# time, costs a file descriptor and a little memory, not a thread. What runs out is the
+# connection limit (waitress's default of 100 counts its own two sockets, and 98 idle
+# connections stopped the endpoint): 1,000 here, on poll() since select() cannot watch more
+# than 1,024 descriptors. A connection idle for CHANNEL_TIMEOUT_SECONDS is closed (waitress's
+# default is 120 s; Alexa sends a whole request at once), checked every CLEANUP_SECONDS.
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT_SECONDS = 15
+CLEANUP_SECONDS = 5
+# Descriptors kept for everything else the process opens (the store, certificates, logs).
+SPARE_DESCRIPTORS = 64
 
 _MESSAGES = {
     400: "bad request",
@@ -58,13 +68,35 @@ _MESSAGES = {
 }
 
 
+# A JSON string (its escapes included), and whatever is not a bracket.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEPS = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def nested_too_deeply(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests objects and arrays deeper than `limit`, found without parsing
+    (so without recursing). Brackets inside strings do not count. Up to the first point where
+    the text stops being JSON, the strings found here are the parser's own; past it, the
+    parser stops anyway."""
+    if text.count("[") + text.count("{") <= limit:  # Alexa's envelopes, in one pass
+        return False
+    brackets = _NOT_BRACKETS.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(_DEPTH_STEPS[c] for c in brackets), default=0) > limit
+
+
 def read_envelope(body: bytes) -> tuple[RequestEnvelope | None, str | None]:
     """The request envelope in a body, or None and why the body is not one."""
     not_envelope = "body is not an Alexa request envelope"
     try:
         text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "body is not JSON"
+    if nested_too_deeply(text):
+        return None, "body is nested too deeply"
+    try:
         data = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except ValueError:
         return None, "body is not JSON"
     request_part = data.get("request") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(request_part, dict):
@@ -83,24 +115,21 @@ def read_envelope(body: bytes) -> tuple[RequestEnvelope | None, str | None]:
     return envelope, None
 
 
-def envelope_problem(body: bytes) -> str | None:
-    """Why a body is not an Alexa request envelope, or None when it is one."""
-    return read_envelope(body)[1]
+class CheckedEnvelopes(DefaultSerializer):
+    """The SDK's serializer, handing the adapter the envelope this module already read.
 
-
-class _CheckedEnvelopes(DefaultSerializer):
-    """Reads each request body once: the adapter gets the envelope the check already read.
-
-    flask-ask-sdk deserializes the body again after our envelope check; on this thread, the
-    same payload returns the envelope the check produced.
+    The body must be read before the adapter sees it, so that a body the SDK cannot read is
+    a 400 with a reason rather than the adapter's 500. The adapter then asks the skill's
+    serializer for the same body again; on this thread, the same payload gets the envelope
+    that was read.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._checked = threading.local()
 
-    def remember(self, body: bytes, envelope: RequestEnvelope) -> None:
-        self._checked.last = (body.decode("utf-8"), envelope)
+    def remember(self, text: str, envelope: RequestEnvelope) -> None:
+        self._checked.last = (text, envelope)
 
     def deserialize(self, payload: Any, obj_type: Any) -> Any:
         last = getattr(self._checked, "last", None)
@@ -108,6 +137,9 @@ class _CheckedEnvelopes(DefaultSerializer):
         if last is not None and obj_type is RequestEnvelope and payload == last[0]:
             return last[1]
         return super().deserialize(payload=payload, obj_type=obj_type)
+
+
+_SERIALIZER = DefaultSerializer()
 
 
 class _OneLineRejections(logging.Filter):
@@ -138,27 +170,20 @@ def create_app(
 
     skill_id = skill_id or os.environ.get("SKILL_ID") or None
     target = skill if skill is not None else build_skill(skill_id=skill_id)
-    checked = _CheckedEnvelopes()
-    target.serializer = checked
+    checked = target.serializer = CheckedEnvelopes()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    # The stock verifiers re-walk the certificate chain per request; ours cache it.
+    # The stock verifiers walk the certificate chain again on every request; ours, passed in
+    # below through the adapter's `verifiers`, keep the walked chain.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
     app.logger.addFilter(_OneLineRejections())
-    verifiers = request_verifiers(verify_requests, skill_id, certificates, clock)
     adapter = SkillAdapter(
-        skill=target, skill_id=skill_id or "trust-coach", verifiers=verifiers, app=app
+        skill=target,
+        skill_id=skill_id or "trust-coach",
+        verifiers=request_verifiers(verify_requests, skill_id, certificates, clock),
+        app=app,
     )
-    # make_server's threads take turns at this gate, and hand the turn on while a remote
-    # store answers. A SQLite call is over in microseconds: handing the turn on around it
-    # cost more (GIL hand-offs between the threads) than it saved.
-    gate = app.extensions[GATE] = TurnGate()
-    store = target.persistence_adapter
-    if isinstance(store, GatedStore):  # a skill given to a second app: this app's gate
-        store.gate = gate
-    elif not isinstance(store, SqliteStore):
-        target.persistence_adapter = GatedStore(store, gate)
 
     @app.post("/")
     def invoke() -> Any:
@@ -167,7 +192,7 @@ def create_app(
         if problem or envelope is None:
             log.warning("request rejected: %s", problem)
             raise BadRequest(description=problem)
-        checked.remember(body, envelope)
+        checked.remember(body.decode("utf-8"), envelope)
         return adapter.dispatch_request()
 
     @app.get("/healthz")
@@ -188,23 +213,43 @@ def create_app(
     return app
 
 
-def make_server(app: Flask, host: str, port: int) -> Any:
-    """A waitress server (the production WSGI server) with the same body limit.
+def connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
+    """How many connections this process can hold open: `wanted`, after raising the soft
+    limit on open files towards the hard one where it is lower (as `ulimit -n` would)."""
+    try:
+        import resource
+    except ImportError:  # not on a POSIX system: waitress's own checks apply
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = wanted + SPARE_DESCRIPTORS
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - SPARE_DESCRIPTORS))
+
+
+def make_server(app: Flask, host: str, port: int, threads: int = THREADS) -> Any:
+    """A waitress server (the production WSGI server) with the endpoint's limits.
 
     Port 0 picks a free port; the server's `effective_port` says which.
     """
-    import waitress.server
-    from waitress.task import ThreadedTaskDispatcher
+    import waitress
 
-    gate = app.extensions.get(GATE)
-    tasks = GatedTasks(gate) if gate is not None else ThreadedTaskDispatcher()
-    tasks.set_thread_count(THREADS)
-    return waitress.server.create_server(
+    return waitress.create_server(
         app,
         host=host,
         port=port,
         ident="trust-coach",
+        threads=threads,
         max_request_body_size=MAX_BODY_BYTES,
-        threads=THREADS,
-        _dispatcher=tasks,  # waitress's own, or ours with the gate
+        connection_limit=connection_limit(),
+        channel_timeout=CHANNEL_TIMEOUT_SECONDS,
+        cleanup_interval=CLEANUP_SECONDS,
+        asyncore_use_poll=True,
     )
