@@ -64,8 +64,8 @@ def test_a_full_run_two_turns_with_reflecting_back_and_a_kind_close(device, stor
     listening(device)
     text = said(device)
     # Length up front, then how it works, and a clear way on.
-    assert "2 minutes to talk" in text and "about 6 minutes" in text
-    assert text.index("about 6 minutes") < text.index(TIMER.steps[0].text)
+    assert "2 minutes to talk" in text and "about 7 minutes" in text
+    assert text.index("about 7 minutes") < text.index(TIMER.steps[0].text)
     assert "speaks first" in text and device.session_open
     assert "<audio" not in device.ssml
 

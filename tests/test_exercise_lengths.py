@@ -1,0 +1,195 @@
+"""Every exercise says how long it takes, and that is how long it takes to hear.
+
+The truth is measured from what the skill sends, independently of the engine: every response
+of a whole run, from the first words to the close, read with `exercise_timing` (words at
+Alexa's rate, every break, each soundbank chime). The length announced before the first breath
+must be within 15% of it, for every exercise at every length it can be asked for, on a first
+run and on a later one (a shorter opening).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from exercise_timing import CHIME_SECONDS, timeline
+
+from trust_coach.content import catalog_for
+from trust_coach.exercises import SETTLE_SECONDS, library_for, said_length, spoken_seconds
+from trust_coach.speech import readable
+from trust_coach_tools.device import Device, slot_payload
+
+CATALOG = catalog_for("en-US")
+LIBRARY = library_for(CATALOG)
+START = datetime(2026, 3, 2, 9, tzinfo=UTC)
+TOLERANCE = 0.15
+# How a length is said, as a listener would take it.
+_SAID = re.compile(
+    r"less than a minute|a little over a minute|about a minute and a half|about a minute"
+    r"|about (\d+) and a half minutes|about (\d+) minutes"
+)
+
+
+def said_seconds(text: str) -> float | None:
+    """The first length said in `text`, in seconds; None for "less than a minute"."""
+    found = _SAID.search(text)
+    assert found, f"no length said in: {text}"
+    phrase, half, whole = found.group(0), found.group(1), found.group(2)
+    seconds = {
+        "less than a minute": None,
+        "a little over a minute": 75.0,
+        "about a minute and a half": 90.0,
+        "about a minute": 60.0,
+    }
+    if half:
+        return int(half) * 60 + 30.0
+    if whole:
+        return int(whole) * 60.0
+    return seconds[phrase]
+
+
+def heard_seconds(ssml: str) -> float:
+    """How long a response takes to hear: words, pauses, and a chime for each clip."""
+    return sum(piece.seconds for piece in timeline(ssml)) + ssml.count("<audio ") * CHIME_SECONDS
+
+
+def assert_honest(said: float | None, truth: float, where: str) -> None:
+    if said is None:
+        assert truth < 60, (where, "less than a minute", truth)
+    else:
+        assert abs(said - truth) <= TOLERANCE * truth, (where, said, truth)
+
+
+def mid_exercise(device: Device) -> bool:
+    place = device.attributes.get("place") or {}
+    return device.session_open and place.get("area") == "exercise" and not place.get("done")
+
+
+def begin(device: Device, ident: str, option: int | None) -> None:
+    """Start an exercise by name: breathing with `option` rounds, the timer with `option`
+    minutes a turn, or its default."""
+    exercise = LIBRARY.get(ident)
+    heard = exercise.name
+    if exercise.is_breathing:
+        rounds = {} if option is None else {"rounds": str(option)}
+        slots = {"pattern": slot_payload("pattern", heard, (ident, heard))}
+        device.intent("BreathingIntent", slots=slots, **rounds)
+    elif exercise.is_timer and option is not None:
+        device.intent("ListeningIntent", minutes=str(option))
+    else:
+        slots = {"exercise": slot_payload("exercise", heard, (ident, heard))}
+        device.intent("ExerciseIntent", slots=slots)
+
+
+def run(device: Device, ident: str, option: int | None) -> tuple[str, float]:
+    """A whole run: what the first response says, and how long every response takes to hear."""
+    begin(device, ident, option)
+    first, total = readable(device.ssml), heard_seconds(device.ssml)
+    turns = 0
+    while mid_exercise(device):
+        device.clock += timedelta(minutes=10)  # each "next" after the last response was heard
+        device.intent("AMAZON.NextIntent")
+        total += heard_seconds(device.ssml)
+        turns += 1
+        assert turns < 40, "the run never ends"
+    assert (device.attributes.get("place") or {}).get("done"), readable(device.ssml)
+    return first, total
+
+
+def options(exercise) -> list[int | None]:
+    if exercise.is_breathing:
+        middle = (exercise.rounds_min + exercise.rounds_max) // 2
+        return [None, exercise.rounds_min, middle, exercise.rounds_max]
+    if exercise.is_timer:
+        return [None, *range(exercise.rounds_min // 60, exercise.rounds_max // 60 + 1)]
+    return [None]
+
+
+CASES = [(e.id, option) for e in LIBRARY.exercises for option in options(e)]
+
+
+@pytest.mark.parametrize(("ident", "option"), CASES, ids=[f"{i}-{o}" for i, o in CASES])
+def test_the_length_said_first_is_within_15_percent_of_the_whole_run(device, ident, option):
+    device.clock = START
+    device.launch()
+    # A first run hears the full introduction; a later one a short opening.
+    for run_number in (1, 2):
+        first, truth = run(device, ident, option)
+        before_the_first_step = first[: first.index("[pause")]
+        assert_honest(said_seconds(before_the_first_step), truth, f"{ident} run {run_number}")
+
+
+OFFERED = [(s.number, LIBRARY.for_strategy[s.id]) for s in CATALOG.strategies]
+OFFERED = [(number, ident) for number, ident in OFFERED if LIBRARY.known(ident)]
+
+
+@pytest.mark.parametrize(("number", "ident"), OFFERED, ids=[i for _, i in OFFERED])
+def test_an_offer_says_the_same_length_the_exercise_then_says(device, number, ident):
+    strategy = CATALOG.strategy(number)
+    device.launch()
+    slot = slot_payload("strategy", str(number), (strategy.id, str(number)))
+    device.intent("StrategyIntent", slots={"strategy": slot})
+    device.end_session()
+    device.launch()
+    device.intent("ExerciseIntent")  # offers the exercise of the strategy last heard
+    assert LIBRARY.get(ident).name in readable(device.ssml)
+    offered = said_seconds(readable(device.ssml))
+    device.intent("AMAZON.YesIntent")
+    assert said_seconds(readable(device.ssml)) == offered
+
+
+def test_the_lengths_said_before_are_now_honest(device):
+    """The figures that were short: gentle breathing, grounding, the check-in, forgiveness."""
+    device.clock = START
+    device.launch()
+    lengths = {}
+    for ident in ("gentle", "grounding", "expectations", "forgiveness"):
+        first, truth = run(device, ident, None)
+        lengths[ident] = (said_seconds(first), round(truth))
+    for ident, (said, truth) in lengths.items():
+        assert_honest(said, truth, ident)
+
+
+# The engine --------------------------------------------------------------------------------
+def test_a_run_is_its_guided_time_and_every_word_and_pause_around_it():
+    box, forgiveness = LIBRARY.get("box"), LIBRARY.get("forgiveness")
+    # Eight rounds of box breathing end one response partway (five rounds fill 90 s).
+    around = [box.about, box.posture, "Say continue.", box.close, box.next_offer]
+    assert box.length_seconds(8, more_prompt="Say continue.") == pytest.approx(
+        box.guided_seconds(8) + SETTLE_SECONDS + sum(map(spoken_seconds, around))
+    )
+    # Each of the forgiveness steps that waits ends with the usual prompt; the opening given
+    # replaces the introduction.
+    waits = sum(step.wait for step in forgiveness.steps)
+    around = ["Again.", forgiveness.posture, forgiveness.close, forgiveness.next_offer]
+    assert forgiveness.length_seconds(opening="Again.", step_prompt="Say next.") == pytest.approx(
+        forgiveness.guided_seconds()
+        + SETTLE_SECONDS
+        + sum(map(spoken_seconds, around))
+        + waits * spoken_seconds("Say next.")
+    )
+
+
+# The rounding ------------------------------------------------------------------------------
+def test_every_length_is_said_within_15_percent_or_as_less_than_a_minute():
+    for tenth in range(1, 36_000):
+        seconds = tenth / 10
+        said = said_length(seconds)
+        if said is None:
+            assert seconds < 60
+        else:
+            assert abs(said - seconds) <= TOLERANCE * seconds, (seconds, said)
+    # The way a person says it: whole minutes from three on, halves below, one odd phrase.
+    assert {said_length(s) for s in range(60, 3600)} <= {60, 75, 90, 120, 150} | {
+        60 * m for m in range(3, 61)
+    }
+
+
+def test_offers_of_breathing_name_no_length_of_their_own():
+    """A length is only said where it is computed; "a minute of gentle breathing" was not."""
+    prompts = CATALOG.files["prompts"]
+    texts = [*prompts["share_offer"], *prompts["share_offer_reprompt"]]
+    for exercise in LIBRARY.exercises:
+        texts += [exercise.next_offer, exercise.next_reprompt, exercise.close]
+    assert not [t for t in texts if re.search(r"\bminutes?\b", t)]
