@@ -4,7 +4,7 @@ The truth is measured from what the skill sends, independently of the engine: ev
 of a whole run, from the first words to the close, read with `exercise_timing` (words at
 Alexa's rate, every break, each soundbank chime). The length announced before the first breath
 must be within 15% of it, for every exercise at every length it can be asked for, on a first
-run and on a later one (a shorter opening).
+run and on a later one (a shorter opening). A request beyond a limit is answered aloud.
 """
 
 from __future__ import annotations
@@ -171,6 +171,16 @@ def test_a_run_is_its_guided_time_and_every_word_and_pause_around_it():
     )
 
 
+def test_what_was_asked_is_kept_apart_from_the_limits():
+    gentle, timer = LIBRARY.get("gentle"), LIBRARY.get("listening")
+    assert gentle.asked_rounds(seconds=20 * 60) == 120
+    assert gentle.rounds_for(seconds=20 * 60) == gentle.rounds_max
+    assert gentle.asked_rounds() is None and gentle.rounds_for() == gentle.rounds_default
+    assert timer.asked_rounds(rounds=10) == 600 and timer.rounds_for(rounds=10) == 180
+    assert timer.asked_rounds(seconds=150) == 180  # half a minute rounds up
+    assert LIBRARY.get("forgiveness").asked_rounds(rounds=3) is None
+
+
 # The rounding ------------------------------------------------------------------------------
 def test_every_length_is_said_within_15_percent_or_as_less_than_a_minute():
     for tenth in range(1, 36_000):
@@ -184,6 +194,68 @@ def test_every_length_is_said_within_15_percent_or_as_less_than_a_minute():
     assert {said_length(s) for s in range(60, 3600)} <= {60, 75, 90, 120, 150} | {
         60 * m for m in range(3, 61)
     }
+
+
+# Limits ------------------------------------------------------------------------------------
+def breathe(device: Device, ident: str = "gentle", **values: str) -> str:
+    heard = LIBRARY.get(ident).name
+    slots = {"pattern": slot_payload("pattern", heard, (ident, heard))}
+    device.intent("BreathingIntent", slots=slots, **values)
+    return readable(device.ssml)
+
+
+def test_breathing_for_longer_than_the_longest_says_so_and_does_the_longest(device):
+    device.launch()
+    text = breathe(device, length="PT20M")
+    gentle = LIBRARY.get("gentle")
+    assert "The longest I guide at once is 5 minutes, so let's do that." in text
+    assert f"{gentle.rounds_max} rounds" in text
+    assert text.index("longest") < text.index("Breathe in.")
+
+
+def test_more_rounds_than_the_most_says_so_and_does_the_most(device):
+    device.launch()
+    box = LIBRARY.get("box")
+    text = breathe(device, "box", rounds="40")
+    assert f"The most rounds I guide at once is {box.rounds_max}" in text
+    assert f"{box.rounds_max} rounds" in text
+
+
+def test_a_length_limit_that_is_not_whole_minutes_is_said_about(device):
+    device.launch()
+    text = breathe(device, "four_seven_eight", length="PT10M")
+    assert "The longest I guide at once is about 2 and a half minutes" in text
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ({"minutes": "10"}, "The longest turn I keep is 3 minutes, so let's do that."),
+        ({"length": "PT1H"}, "The longest turn I keep is 3 minutes, so let's do that."),
+        ({"minutes": "0"}, "The shortest turn I keep is one minute, so let's do that."),
+    ],
+)
+def test_a_turn_beyond_the_timers_limits_says_so(device, values, words):
+    device.launch()
+    device.intent("ListeningIntent", **values)
+    assert words in readable(device.ssml)
+
+
+@pytest.mark.parametrize(
+    ("intent", "values"),
+    [
+        ("BreathingIntent", {"length": "PT5M"}),
+        ("BreathingIntent", {"rounds": "30"}),
+        ("BreathingIntent", {}),
+        ("ListeningIntent", {"minutes": "3"}),
+        ("ListeningIntent", {}),
+    ],
+)
+def test_a_request_within_the_limits_hears_no_limit(device, intent, values):
+    device.launch()
+    device.intent(intent, **values)
+    text = readable(device.ssml)
+    assert "longest" not in text and "most rounds" not in text and "shortest" not in text
 
 
 def test_offers_of_breathing_name_no_length_of_their_own():

@@ -134,13 +134,20 @@ class Exercise:
 
         For a timer both mean the turn: a count is minutes, and a length is rounded to them.
         """
+        return self.clamp_rounds(self.asked_rounds(rounds, seconds))
+
+    def asked_rounds(self, rounds: int | None = None, seconds: float | None = None) -> int | None:
+        """What the user asked for, before the exercise's limits: rounds of breathing, or a
+        timer's seconds a turn; None when they asked for neither (or for a reflection)."""
         if self.is_timer:
             if rounds is None and seconds is not None:
                 rounds = max(1, int(seconds / 60 + 0.5))  # half a minute rounds up
-            return self.clamp_rounds(None if rounds is None else rounds * 60)
-        if rounds is None and seconds is not None and self.is_breathing:
+            return None if rounds is None else rounds * 60
+        if not self.is_breathing:
+            return None
+        if rounds is None and seconds is not None:
             rounds = max(1, round(seconds / self.round_seconds))
-        return self.clamp_rounds(rounds)
+        return rounds
 
     def segments(self, rounds: int | None = None) -> list[Segment]:
         clamped = self.clamp_rounds(rounds)  # all that `rounds` changes below

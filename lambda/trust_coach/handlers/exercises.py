@@ -143,6 +143,25 @@ def turn_words(turn: Turn, seconds: float) -> str:
     return turn.say("exercise_turn_minutes", minutes=round(seconds / 60))
 
 
+def limit_note(turn: Turn, exercise: Exercise, asked: int | None, by_length: bool) -> str:
+    """Said when a request is beyond the exercise's limits, rather than changing it silently:
+    `asked` is the rounds (a timer: seconds a turn) before the limits, `by_length` whether
+    they came from a length ("breathe for 20 minutes") rather than a count."""
+    if asked is None or exercise.clamp_rounds(asked) == asked:
+        return ""
+    limit = exercise.clamp_rounds(asked)
+    if exercise.is_timer:
+        key = "exercise_limit_longest_turn" if asked > limit else "exercise_limit_shortest_turn"
+        return turn.say(key, limit=turn_words(turn, limit))
+    if not by_length:
+        key = "exercise_limit_most_rounds" if asked > limit else "exercise_limit_fewest_rounds"
+        return turn.say(key, rounds=limit)
+    seconds = limit * exercise.round_seconds
+    # Whole minutes are said as they are; anything else as about so long.
+    words = turn_words(turn, seconds) if seconds % 60 == 0 else length_words(turn, seconds)
+    return turn.say("exercise_limit_longest", limit=words)
+
+
 def speak(
     turn: Turn, exercise: Exercise, rounds: int, begin: int, lead: list[str] | None = None
 ) -> Response:
@@ -364,10 +383,11 @@ class BreathingHandler(TurnHandler):
             exercise = exercises.default_breathing
             if heard:
                 note = turn.say("exercise_pattern_unknown", name=exercise.name)
-        rounds = exercise.rounds_for(
-            number(slot_value(turn, "rounds")), duration_seconds(slot_value(turn, "length"))
-        )
-        return start(turn, exercise, rounds, note)
+        count = number(slot_value(turn, "rounds"))
+        length = duration_seconds(slot_value(turn, "length"))
+        asked = exercise.asked_rounds(count, length)
+        limit = limit_note(turn, exercise, asked, by_length=count is None)
+        return start(turn, exercise, asked, " ".join(filter(None, [note, limit])))
 
 
 class ForgivenessHandler(TurnHandler):
