@@ -10,10 +10,11 @@ run and on a later one (a shorter opening). A request beyond a limit is answered
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from exercise_timing import CHIME_SECONDS, timeline
+from exercise_runs import heard_seconds, options, said_seconds
+from exercise_runs import run as run_through
 
 from trust_coach.content import catalog_for
 from trust_coach.exercises import SETTLE_SECONDS, library_for, said_length, spoken_seconds
@@ -24,34 +25,6 @@ CATALOG = catalog_for("en-US")
 LIBRARY = library_for(CATALOG)
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 TOLERANCE = 0.15
-# How a length is said, as a listener would take it.
-_SAID = re.compile(
-    r"less than a minute|a little over a minute|about a minute and a half|about a minute"
-    r"|about (\d+) and a half minutes|about (\d+) minutes"
-)
-
-
-def said_seconds(text: str) -> float | None:
-    """The first length said in `text`, in seconds; None for "less than a minute"."""
-    found = _SAID.search(text)
-    assert found, f"no length said in: {text}"
-    phrase, half, whole = found.group(0), found.group(1), found.group(2)
-    seconds = {
-        "less than a minute": None,
-        "a little over a minute": 75.0,
-        "about a minute and a half": 90.0,
-        "about a minute": 60.0,
-    }
-    if half:
-        return int(half) * 60 + 30.0
-    if whole:
-        return int(whole) * 60.0
-    return seconds[phrase]
-
-
-def heard_seconds(ssml: str) -> float:
-    """How long a response takes to hear: words, pauses, and a chime for each clip."""
-    return sum(piece.seconds for piece in timeline(ssml)) + ssml.count("<audio ") * CHIME_SECONDS
 
 
 def assert_honest(said: float | None, truth: float, where: str) -> None:
@@ -61,49 +34,10 @@ def assert_honest(said: float | None, truth: float, where: str) -> None:
         assert abs(said - truth) <= TOLERANCE * truth, (where, said, truth)
 
 
-def mid_exercise(device: Device) -> bool:
-    place = device.attributes.get("place") or {}
-    return device.session_open and place.get("area") == "exercise" and not place.get("done")
-
-
-def begin(device: Device, ident: str, option: int | None) -> None:
-    """Start an exercise by name: breathing with `option` rounds, the timer with `option`
-    minutes a turn, or its default."""
-    exercise = LIBRARY.get(ident)
-    heard = exercise.name
-    if exercise.is_breathing:
-        rounds = {} if option is None else {"rounds": str(option)}
-        slots = {"pattern": slot_payload("pattern", heard, (ident, heard))}
-        device.intent("BreathingIntent", slots=slots, **rounds)
-    elif exercise.is_timer and option is not None:
-        device.intent("ListeningIntent", minutes=str(option))
-    else:
-        slots = {"exercise": slot_payload("exercise", heard, (ident, heard))}
-        device.intent("ExerciseIntent", slots=slots)
-
-
 def run(device: Device, ident: str, option: int | None) -> tuple[str, float]:
-    """A whole run: what the first response says, and how long every response takes to hear."""
-    begin(device, ident, option)
-    first, total = readable(device.ssml), heard_seconds(device.ssml)
-    turns = 0
-    while mid_exercise(device):
-        device.clock += timedelta(minutes=10)  # each "next" after the last response was heard
-        device.intent("AMAZON.NextIntent")
-        total += heard_seconds(device.ssml)
-        turns += 1
-        assert turns < 40, "the run never ends"
-    assert (device.attributes.get("place") or {}).get("done"), readable(device.ssml)
-    return first, total
-
-
-def options(exercise) -> list[int | None]:
-    if exercise.is_breathing:
-        middle = (exercise.rounds_min + exercise.rounds_max) // 2
-        return [None, exercise.rounds_min, middle, exercise.rounds_max]
-    if exercise.is_timer:
-        return [None, *range(exercise.rounds_min // 60, exercise.rounds_max // 60 + 1)]
-    return [None]
+    """A whole run: its first response's text, and how long all of it takes to hear."""
+    said = run_through(device, ident, option)
+    return readable(said[0]), sum(heard_seconds(ssml) for ssml in said)
 
 
 CASES = [(e.id, option) for e in LIBRARY.exercises for option in options(e)]
