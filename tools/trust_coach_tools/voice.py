@@ -6,9 +6,10 @@ listening turn came out as about eleven seconds. So an answer is cut at its brea
 says the words between them, and each pause is kept at its full length, as silence written into
 the WAV file or as time waited before the next words are played. Tags espeak-ng does not know
 (Alexa's `amazon:` effects) are removed; an `<audio>` clip (a soundbank chime, not fetched
-here) is kept as its length of quiet. Speech plays in the background so the text prints at the
-same time. A new answer cuts off the one still playing, as speaking over an Echo does; when
-writing WAV files instead, each one is finished first.
+here) is kept as its length of quiet. It speaks at Alexa's pace, so an exercise lasts as long
+as on an Echo. Speech plays in the background so the text prints at the same time. A new
+answer cuts off the one still playing, as speaking over an Echo does; when writing WAV files
+instead, each one is finished first.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ INSTALL_HINT = (
 )
 # A soundbank clip the skill plays (the listening timer's chime) lasts about this long.
 CLIP_SECONDS = 1.5
+# Alexa's default voice speaks about 150 words a minute (espeak-ng's own is 175): at her pace,
+# an exercise lasts here as long as on an Echo.
+WORDS_PER_MINUTE = 150
 _UNSPOKEN = re.compile(r"</?amazon:[\w-]+\b[^>]*>")
 _AUDIO = re.compile(r"<audio\b[^>]*?(?:/>|>.*?</audio>)", re.DOTALL)
 _BREAK = re.compile(r'<break\b[^>]*?\btime="(\d+(?:\.\d+)?)(ms|s)"[^>]*/>')
@@ -103,7 +107,7 @@ class Speaker:
 
     def command(self, ssml: str, wav: Path | None = None) -> list[str]:
         """espeak-ng saying one piece of SSML: aloud, or into `wav`."""
-        command = [self.executable, "-m", "-v", self.voice]
+        command = [self.executable, "-m", "-v", self.voice, "-s", str(WORDS_PER_MINUTE)]
         if wav is not None:
             command += ["-w", str(wav)]
         return [*command, ssml]  # SSML starts with "<", never read as an option
