@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 # Alexa's default voice: about 150 words a minute.
 WORDS_PER_SECOND = 150 / 60
+# A soundbank chime (`<audio>`, the listening timer's end of turn) lasts about this long.
+CHIME_SECONDS = 1.5
 _PIECE = re.compile(r'<break time="(\d+(?:\.\d+)?)(ms|s)"\s*/>|([^<]+)|<[^>]+>')
 
 

@@ -65,7 +65,7 @@ def test_a_trust_exercise_offers_the_one_for_the_strategy_last_on_with_its_lengt
     device.intent("ExerciseIntent")
     text = said(device)
     assert CATALOG.strategy(2).name in text and "the listening timer" in text
-    assert "about 6 minutes" in text and text.endswith("?")
+    assert "about 7 minutes" in text and text.endswith("?")
     device.intent("AMAZON.YesIntent")
     assert started(device, "listening")
 

@@ -1,20 +1,25 @@
-"""One round of each breathing pattern, rendered by a real synthesiser and measured.
+"""Exercises rendered the way the voice preview renders them, and measured with sox.
 
-espeak-ng renders the same SSML the skill sends (`-m`: SSML mode) and sox measures the audio.
-Both are Debian packages that `scripts/install-system-packages.sh` installs (`make test` runs
-it first); the test fails, rather than skips, without them.
+`trust_coach_tools.voice` renders the SSML the skill sends: espeak-ng says the words between
+pauses, and every pause is silence of its full length (espeak-ng alone plays one of several
+breaks in a row, so a two-minute turn came out as about eleven seconds). sox measures the
+audio. Both are Debian packages that `scripts/install-system-packages.sh` installs (`make test`
+runs it first); the tests fail, rather than skip, without them.
 """
 
 import array
-import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from exercise_runs import announced_seconds, heard_seconds, options, run
+from exercise_timing import total_break_seconds
 
 from trust_coach.content import catalog_for
 from trust_coach.exercises import library_for, round_speech
+from trust_coach_tools.voice import CLIP_SECONDS, Speaker
 
 pytestmark = pytest.mark.slow  # audio rendering: `make test` runs it, `make check` does not
 
@@ -23,6 +28,7 @@ BREATHING = [e for e in LIBRARY.exercises if e.is_breathing]
 RATE = 16000
 WINDOW = RATE // 100  # 10 ms
 SILENCE_BEFORE_A_CUE = 1.0  # a cue starts after at least this much quiet
+START = datetime(2026, 3, 2, 20, tzinfo=UTC)
 
 
 def tool(name: str) -> str:
@@ -31,16 +37,21 @@ def tool(name: str) -> str:
     return path
 
 
-def render(ssml: str, wav) -> None:
-    subprocess.run([tool("espeak-ng"), "-m", "-w", str(wav), ssml], check=True, timeout=60)
+def render(answers: list[str], folder: Path) -> list[Path]:
+    """Each answer rendered by the voice preview into its own WAV file."""
+    speaker = Speaker(tool("espeak-ng"), wav_dir=folder)
+    for ssml in answers:
+        speaker.say(ssml)
+    speaker.wait()
+    return [folder / f"{index:03d}.wav" for index in range(len(answers))]
 
 
-def length_seconds(wav) -> float:
+def length_seconds(wav: Path) -> float:
     out = subprocess.run([tool("soxi"), "-D", str(wav)], check=True, capture_output=True, text=True)
     return float(out.stdout)
 
 
-def samples(wav) -> array.array:
+def samples(wav: Path) -> array.array:
     """The audio as 16 kHz mono 16-bit samples, converted by sox."""
     raw = subprocess.run(
         [tool("sox"), str(wav), "-t", "raw", "-r", str(RATE), "-c", "1", "-b", "16",
@@ -50,15 +61,20 @@ def samples(wav) -> array.array:
     return array.array("h", raw)
 
 
-def cue_onsets(audio: array.array) -> list[float]:
-    """Seconds at which speech starts after a real silence: where each phase begins."""
-    levels = [
+def levels(audio: array.array) -> list[int]:
+    """The loudest sample of every 10 ms."""
+    return [
         max(abs(v) for v in audio[i : i + WINDOW]) for i in range(0, len(audio) - WINDOW, WINDOW)
     ]
-    loud = max(levels) * 0.05
+
+
+def cue_onsets(audio: array.array) -> list[float]:
+    """Seconds at which speech starts after a real silence: where each phase begins."""
+    heard = levels(audio)
+    loud = max(heard) * 0.05
     onsets: list[float] = []
     quiet = SILENCE_BEFORE_A_CUE  # the start of the file counts as quiet
-    for index, level in enumerate(levels):
+    for index, level in enumerate(heard):
         if level >= loud:
             if quiet >= SILENCE_BEFORE_A_CUE:
                 onsets.append(index / 100)
@@ -68,15 +84,26 @@ def cue_onsets(audio: array.array) -> list[float]:
     return onsets
 
 
+def longest_quiet(audio: array.array) -> float:
+    """The longest stretch of silence in the audio, in seconds."""
+    heard = levels(audio)
+    loud = max(heard) * 0.05
+    longest = run_of = 0
+    for level in heard:
+        run_of = run_of + 1 if level < loud else 0
+        longest = max(longest, run_of)
+    return longest / 100
+
+
+# Breathing ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("exercise", BREATHING, ids=lambda e: e.id)
-def test_one_round_rendered_by_espeak_lasts_its_nominal_length(exercise, tmp_path, device):
+def test_one_round_rendered_lasts_its_nominal_length(exercise, tmp_path, device):
     one_round = round_speech(exercise).body
     # The round measured here is the round the skill says.
     device.intent("BreathingIntent", pattern=exercise.id)
     assert one_round in device.ssml
 
-    wav = tmp_path / f"{exercise.id}.wav"
-    render(f"<speak>{one_round}</speak>", wav)
+    (wav,) = render([f"<speak>{one_round}</speak>"], tmp_path)
     total = length_seconds(wav)
     nominal = [p.seconds for p in exercise.phases]
     assert abs(total - sum(nominal)) <= 0.2 * sum(nominal), (total, sum(nominal))
@@ -98,50 +125,6 @@ def test_the_install_script_is_quiet_when_everything_is_there():
 
 
 # The listening timer ----------------------------------------------------------------------
-# espeak-ng plays only the first of several <break>s in a row, while Alexa plays them all (a
-# long silence is a run of 10 s breaks), so a turn is rendered piece by piece: words by
-# espeak-ng, each break as sox silence, the soundbank chime as a sox tone; sox joins them.
-_PIECE = re.compile(r'<break time="(\d+)ms"/>|<audio src="[^"]+"/>|([^<]+)|<[^>]+>')
-
-
-def render_pieces(ssml: str, folder: Path) -> Path:
-    parts: list[str] = []
-    for index, match in enumerate(_PIECE.finditer(ssml)):
-        millis, text = match.groups()
-        part = folder / f"{index:04d}.wav"
-        base = [tool("sox"), "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(part)]
-        if millis is not None:
-            subprocess.run([*base, "trim", "0", str(int(millis) / 1000)], check=True)
-        elif match.group(0).startswith("<audio"):
-            subprocess.run([*base, "synth", "1.5", "sine", "880", "vol", "0.5"], check=True)
-        elif text and text.strip():
-            spoken = folder / f"{index:04d}-espeak.wav"
-            render(f"<speak>{text.strip()}</speak>", spoken)
-            subprocess.run(
-                [tool("sox"), str(spoken), "-r", str(RATE), "-c", "1", "-b", "16", str(part)],
-                check=True,
-            )
-        else:
-            continue
-        parts.append(str(part))
-    joined = folder / "joined.wav"
-    subprocess.run([tool("sox"), *parts, str(joined)], check=True, timeout=120)
-    return joined
-
-
-def longest_quiet(audio: array.array) -> float:
-    """The longest stretch of silence in the audio, in seconds."""
-    loud = max(abs(v) for v in audio) * 0.05
-    longest = run = 0
-    for index in range(0, len(audio) - WINDOW, WINDOW):
-        if max(abs(v) for v in audio[index : index + WINDOW]) < loud:
-            run += 1
-            longest = max(longest, run)
-        else:
-            run = 0
-    return longest / 100
-
-
 @pytest.mark.parametrize("minutes", [1, 2, 3])
 def test_a_listening_turn_rendered_and_measured_lasts_the_chosen_minutes(minutes, tmp_path, device):
     device.launch()
@@ -149,9 +132,40 @@ def test_a_listening_turn_rendered_and_measured_lasts_the_chosen_minutes(minutes
     device.intent("AMAZON.NextIntent")  # the first speaker's turn
     ssml = device.ssml
     timer = LIBRARY.get("listening")
-    turn = ssml[ssml.index(timer.steps[1].text) : ssml.index(timer.end_text)]
-    audio = samples(render_pieces(turn, tmp_path))
-    onsets = cue_onsets(audio)
-    assert len(onsets) == 2, onsets  # the opening words, then the chime after the silence
-    assert abs(longest_quiet(audio) - 60 * minutes) <= 1.0
-    assert abs(len(audio) / RATE - onsets[1] - 1.5) <= 0.1  # the chime closes the turn
+    start = ssml.index(timer.steps[1].text)
+    turn = ssml[start : ssml.index(timer.end_text) + len(timer.end_text)]
+    (wav,) = render([f"<speak>{turn}</speak>"], tmp_path)
+    audio = samples(wav)
+    # The opening words, then the turn's silence and the chime (a moment of quiet in the
+    # preview, which cannot play Alexa's soundbank), then "That's time."
+    assert len(cue_onsets(audio)) == 2
+    assert abs(longest_quiet(audio) - (60 * minutes + CLIP_SECONDS)) <= 1.0
+
+
+# The longest exercise, all of it ----------------------------------------------------------
+def longest() -> tuple[str, int | None]:
+    """The exercise and option (rounds, or minutes a turn) that take longest to hear."""
+    cases = [(e, option) for e in LIBRARY.exercises for option in options(e)]
+    exercise, option = max(cases, key=lambda c: c[0].length_seconds(c[0].rounds_for(c[1])))
+    return exercise.id, option
+
+
+def test_the_longest_exercise_rendered_lasts_what_it_announces(tmp_path, make_device):
+    # GIVEN the longest exercise, run from its first words to its close
+    ident, option = longest()
+    device = make_device()
+    device.clock = START
+    device.launch()
+    answers = run(device, ident, option)
+    # WHEN the voice preview renders every response, and sox measures each
+    rendered = [length_seconds(wav) for wav in render(answers, tmp_path)]
+    # THEN every pause is there in full, each response lasts about its timeline, and the
+    # whole run lasts what the exercise said it would, within 15%
+    for ssml, seconds in zip(answers, rendered, strict=True):
+        pauses = total_break_seconds(ssml) + ssml.count("<audio ") * CLIP_SECONDS
+        assert seconds >= pauses, (seconds, pauses)
+        assert abs(seconds - heard_seconds(ssml)) <= 0.15 * heard_seconds(ssml), (seconds, ssml)
+    announced = announced_seconds(answers[0])
+    assert announced is not None
+    assert abs(announced - sum(rendered)) <= 0.15 * sum(rendered), (ident, announced, rendered)
+    assert sum(rendered) > 8 * 60  # the listening timer's three-minute turns, today

@@ -59,7 +59,7 @@ def test_a_full_breathing_run_with_defaults_closes_kindly_and_records_the_practi
     # Posture and what will happen come before the first breath.
     before_first_breath = text.split("Breathe in.")[0]
     assert gentle.posture in before_first_breath
-    assert "6 rounds, about a minute" in before_first_breath
+    assert "6 rounds, about a minute and a half" in before_first_breath
     assert cue_count(device) == 6 and cue_count(device, "And out, slowly.") == 6
     assert gentle.close in text
     assert text.endswith(gentle.next_offer) and device.session_open
@@ -101,7 +101,7 @@ def test_four_seven_eight_by_name_with_its_own_timing(device):
 def test_a_length_becomes_rounds_and_continues_across_turns(device):
     device.launch()
     breathe(device, "gentle", length="PT2M")
-    assert "12 rounds, about 2 minutes" in said(device)
+    assert "12 rounds, about 2 and a half minutes" in said(device)
     assert cue_count(device) == 9
     assert "That was round 9" in said(device)
     device.intent("AMAZON.YesIntent")  # yes to "continue for more?"

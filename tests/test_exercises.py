@@ -244,7 +244,7 @@ def test_a_new_exercise_needs_only_data_and_a_step_may_carry_its_own_prompt():
     segments = exercise.segments()
     assert [s.prompt for s in segments] == [None, "Next is sound.", None]
     assert [chunk_end(segments, 0), chunk_end(segments, 1), chunk_end(segments, 2)] == [1, 2, 3]
-    assert exercise.length_seconds() == pytest.approx(
+    assert exercise.guided_seconds() == pytest.approx(
         24
         + spoken(
             "Name five things you can "
@@ -262,6 +262,6 @@ def test_segments_are_built_once_per_length_and_handed_out_as_new_lists():
             assert first == exercise._build_segments(rounds)
             first.clear()  # a caller's changes stay in its own list
             assert exercise.segments(rounds) == exercise._build_segments(rounds)
-        assert exercise.length_seconds() == sum(s.seconds for s in exercise._build_segments(None))
+        assert exercise.guided_seconds() == sum(s.seconds for s in exercise._build_segments(None))
         renamed = dataclasses.replace(exercise, end_text=exercise.end_text + " Done.")
         assert renamed._segments == {}  # a changed copy builds its own

@@ -10,6 +10,7 @@ length and a flag saying whether the user must say "next" after it. The conversa
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,6 +35,11 @@ SILENCE_SLICE_SECONDS = 10.0
 SETTLE_SECONDS = 1.5
 # The soundbank chime that ends a turn lasts about a second and a half.
 END_CUE_SECONDS = 2.0
+# A length is said within this much of the truth ("about a minute and a half" for 91 s).
+LENGTH_TOLERANCE = 0.15
+# The lengths a person says below three minutes, in seconds; from three on, whole minutes.
+# 75 s is "a little over a minute": neither a minute nor a minute and a half is within 15%.
+SAID_LENGTHS = (60, 75, 90, 120, 150)
 
 BREATHING = "breathing"
 REFLECTION = "reflection"
@@ -128,13 +134,20 @@ class Exercise:
 
         For a timer both mean the turn: a count is minutes, and a length is rounded to them.
         """
+        return self.clamp_rounds(self.asked_rounds(rounds, seconds))
+
+    def asked_rounds(self, rounds: int | None = None, seconds: float | None = None) -> int | None:
+        """What the user asked for, before the exercise's limits: rounds of breathing, or a
+        timer's seconds a turn; None when they asked for neither (or for a reflection)."""
         if self.is_timer:
             if rounds is None and seconds is not None:
                 rounds = max(1, int(seconds / 60 + 0.5))  # half a minute rounds up
-            return self.clamp_rounds(None if rounds is None else rounds * 60)
-        if rounds is None and seconds is not None and self.is_breathing:
+            return None if rounds is None else rounds * 60
+        if not self.is_breathing:
+            return None
+        if rounds is None and seconds is not None:
             rounds = max(1, round(seconds / self.round_seconds))
-        return self.clamp_rounds(rounds)
+        return rounds
 
     def segments(self, rounds: int | None = None) -> list[Segment]:
         clamped = self.clamp_rounds(rounds)  # all that `rounds` changes below
@@ -194,13 +207,49 @@ class Exercise:
         starts = self.step_starts(rounds)
         return [starts[index] for index, step in enumerate(self.steps) if step.timed]
 
-    def length_seconds(self, rounds: int | None = None) -> float:
+    def guided_seconds(self, rounds: int | None = None) -> float:
+        """The guided part alone: every segment, without the words around it."""
         return sum(segment.seconds for segment in self.segments(rounds))
+
+    def length_seconds(
+        self,
+        rounds: int | None = None,
+        *,
+        opening: str | None = None,
+        step_prompt: str = "",
+        more_prompt: str = "",
+    ) -> float:
+        """How long a whole run takes to hear, the way `handlers/exercises.py` says it: the
+        opening (the first run's introduction unless given) and posture, the pause to settle,
+        every segment, the words that end each response partway (a step's own prompt, else
+        `step_prompt` after a step that waits, `more_prompt` where the guided time runs out),
+        then the close and the offer after it. The plan sentence is the caller's to add."""
+        segments = self.segments(rounds)
+        opening = self.about if opening is None else opening
+        words = [opening, self.posture, self.close, self.next_offer]
+        start = 0
+        while (end := chunk_end(segments, start, self.budget)) < len(segments):
+            last = segments[end - 1]
+            words.append((last.prompt or step_prompt) if last.wait else more_prompt)
+            start = end
+        spoken = sum(spoken_seconds(text) for text in words)
+        return spoken + SETTLE_SECONDS + sum(segment.seconds for segment in segments)
 
 
 def spoken_seconds(text: str) -> float:
     """How long Alexa takes to say `text`, estimated from its word count."""
     return len(text.split()) * SECONDS_PER_WORD
+
+
+def said_length(seconds: float) -> int | None:
+    """The length a person would say for `seconds`, in seconds, within 15% of it: a minute, a
+    little over, a minute and a half, two, two and a half, then whole minutes. None for "less
+    than a minute", below the shortest that "about a minute" can honestly stand for."""
+    if seconds * (1 + LENGTH_TOLERANCE) < SAID_LENGTHS[0]:
+        return None
+    whole = range(3, math.ceil(seconds / 60) + 2)
+    candidates = [*SAID_LENGTHS, *(60 * minutes for minutes in whole)]
+    return min(candidates, key=lambda said: abs(said - seconds))
 
 
 def phase_speech(phase: Phase) -> Speech:

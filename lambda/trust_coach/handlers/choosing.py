@@ -28,13 +28,16 @@ def exercise_for(turn: Turn, strategy_number: int) -> str | None:
 
 def name_and_length(turn: Turn, ident: str) -> tuple[str, str]:
     """How to call an exercise when offering it, and how long it takes, in words."""
-    from trust_coach.handlers.exercises import length_words  # imports this module's users
+    from trust_coach.handlers.exercises import (  # imports this module's users
+        length_words,
+        run_seconds,
+    )
 
     library = library_for(turn.catalog)
     if ident == PROMISE:
         return library.promise_name, length_words(turn, library.promise_seconds)
     exercise = library.get(ident)
-    return exercise.name, length_words(turn, exercise.length_seconds())
+    return exercise.name, length_words(turn, run_seconds(turn, exercise))
 
 
 def start_chosen(turn: Turn, ident: str) -> Response:

@@ -19,6 +19,7 @@ from trust_coach.exercises import (
     duration_seconds,
     library_for,
     number,
+    said_length,
     spoken_seconds,
 )
 from trust_coach.handlers.base import TurnHandler, slot_value
@@ -69,16 +70,25 @@ def _readable(turn: Turn, record: Any, *counts: str) -> bool:
 # Speaking the exercise ---------------------------------------------------------------------
 def start(turn: Turn, exercise: Exercise, rounds: int | None = None, note: str = "") -> Response:
     rounds = exercise.clamp_rounds(rounds)
-    done = turn.progress.exercises_done.get(exercise.id, 0)
-    # The full introduction the first time; later a short one, varied from run to run.
-    opening = exercise.intro[(done - 1) % len(exercise.intro)] if done else exercise.about
-    lead = [note, opening, exercise.posture, plan(turn, exercise, rounds)]
+    opening = opening_for(turn, exercise)
+    lead = [note, opening, exercise.posture, plan(turn, exercise, rounds, f"{note} {opening}")]
     return speak(turn, exercise, rounds, 0, lead)
 
 
-def plan(turn: Turn, exercise: Exercise, rounds: int) -> str:
-    """What will happen, said before the first breath: how many rounds or steps, how long."""
-    length = length_words(turn, exercise.length_seconds(rounds))
+def opening_for(turn: Turn, exercise: Exercise) -> str:
+    """The full introduction the first time; later a short one, varied from run to run."""
+    done = turn.progress.exercises_done.get(exercise.id, 0)
+    return exercise.intro[(done - 1) % len(exercise.intro)] if done else exercise.about
+
+
+def plan(turn: Turn, exercise: Exercise, rounds: int, opening: str | None = None) -> str:
+    """What will happen, said before the first breath: how many rounds or steps, how long.
+    `opening` is what is said before it (the introduction unless given)."""
+    return _plan(turn, exercise, rounds, run_seconds(turn, exercise, rounds, opening))
+
+
+def _plan(turn: Turn, exercise: Exercise, rounds: int, seconds: float) -> str:
+    length = length_words(turn, seconds)
     if exercise.is_timer:
         return turn.say("exercise_plan_timer", turn=turn_words(turn, rounds), length=length)
     if not exercise.is_breathing:
@@ -88,13 +98,40 @@ def plan(turn: Turn, exercise: Exercise, rounds: int) -> str:
     return turn.say("exercise_plan_rounds", rounds=rounds, length=length)
 
 
+def run_seconds(
+    turn: Turn, exercise: Exercise, rounds: int | None = None, opening: str | None = None
+) -> float:
+    """How long a run takes to hear, from its timeline: the exercise's own words and pauses
+    (`Exercise.length_seconds`), the prompts `speak` ends a response with, the plan sentence
+    and the pause before the offer that follows the close."""
+    rounds = exercise.clamp_rounds(rounds)
+    if opening is None:
+        opening = opening_for(turn, exercise)
+    more = "exercise_timer_more" if exercise.is_timer else "exercise_round_done"
+    seconds = exercise.length_seconds(
+        rounds,
+        opening=opening,
+        step_prompt=turn.say("exercise_step_prompt"),
+        more_prompt=turn.say(more, round=rounds),
+    )
+    # The plan says the length, so its own words are counted from a first draft of it.
+    return seconds + spoken_seconds(_plan(turn, exercise, rounds, seconds)) + SHORT_PAUSE
+
+
 def length_words(turn: Turn, seconds: float) -> str:
-    minutes = round(seconds / 60)
-    if seconds < 50:
+    """A length the way a person says it, within 15% (`said_length`)."""
+    said = said_length(seconds)
+    if said is None:
         return turn.say("exercise_length_short")
-    if minutes <= 1:
+    if said == 60:
         return turn.say("exercise_length_one_minute")
-    return turn.say("exercise_length_minutes", minutes=minutes)
+    if said == 75:
+        return turn.say("exercise_length_over_a_minute")
+    if said == 90:
+        return turn.say("exercise_length_minute_and_half")
+    if said % 60:
+        return turn.say("exercise_length_minutes_and_half", minutes=said // 60)
+    return turn.say("exercise_length_minutes", minutes=said // 60)
 
 
 def turn_words(turn: Turn, seconds: float) -> str:
@@ -104,6 +141,25 @@ def turn_words(turn: Turn, seconds: float) -> str:
     if round(seconds / 60) == 1:
         return turn.say("exercise_turn_one_minute")
     return turn.say("exercise_turn_minutes", minutes=round(seconds / 60))
+
+
+def limit_note(turn: Turn, exercise: Exercise, asked: int | None, by_length: bool) -> str:
+    """Said when a request is beyond the exercise's limits, rather than changing it silently:
+    `asked` is the rounds (a timer: seconds a turn) before the limits, `by_length` whether
+    they came from a length ("breathe for 20 minutes") rather than a count."""
+    if asked is None or exercise.clamp_rounds(asked) == asked:
+        return ""
+    limit = exercise.clamp_rounds(asked)
+    if exercise.is_timer:
+        key = "exercise_limit_longest_turn" if asked > limit else "exercise_limit_shortest_turn"
+        return turn.say(key, limit=turn_words(turn, limit))
+    if not by_length:
+        key = "exercise_limit_most_rounds" if asked > limit else "exercise_limit_fewest_rounds"
+        return turn.say(key, rounds=limit)
+    seconds = limit * exercise.round_seconds
+    # Whole minutes are said as they are; anything else as about so long.
+    words = turn_words(turn, seconds) if seconds % 60 == 0 else length_words(turn, seconds)
+    return turn.say("exercise_limit_longest", limit=words)
 
 
 def speak(
@@ -212,7 +268,8 @@ def previous(turn: Turn) -> Response:
 
 def start_over(turn: Turn) -> Response:
     exercise, rounds, _, _ = current(turn)
-    lead = [turn.say("exercise_start_over"), exercise.posture, plan(turn, exercise, rounds)]
+    again = turn.say("exercise_start_over")
+    lead = [again, exercise.posture, plan(turn, exercise, rounds, again)]
     return speak(turn, exercise, rounds, 0, lead)
 
 
@@ -326,10 +383,11 @@ class BreathingHandler(TurnHandler):
             exercise = exercises.default_breathing
             if heard:
                 note = turn.say("exercise_pattern_unknown", name=exercise.name)
-        rounds = exercise.rounds_for(
-            number(slot_value(turn, "rounds")), duration_seconds(slot_value(turn, "length"))
-        )
-        return start(turn, exercise, rounds, note)
+        count = number(slot_value(turn, "rounds"))
+        length = duration_seconds(slot_value(turn, "length"))
+        asked = exercise.asked_rounds(count, length)
+        limit = limit_note(turn, exercise, asked, by_length=count is None)
+        return start(turn, exercise, asked, " ".join(filter(None, [note, limit])))
 
 
 class ForgivenessHandler(TurnHandler):

@@ -15,6 +15,7 @@ from trust_coach.handlers.exercises import (
     current,
     hold,
     library,
+    limit_note,
     repeat,
     speak,
     start,
@@ -62,10 +63,10 @@ class ListeningHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         exercise = timer(turn)
-        seconds = exercise.rounds_for(
+        asked = exercise.asked_rounds(
             number(slot_value(turn, "minutes")), duration_seconds(slot_value(turn, "length"))
         )
-        return start(turn, exercise, seconds)
+        return start(turn, exercise, asked, limit_note(turn, exercise, asked, by_length=False))
 
 
 class SwitchRolesHandler(TurnHandler):
