@@ -19,22 +19,20 @@ from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
 from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
-from trust_coach.telemetry import TurnMetricsInterceptor, TurnStartInterceptor
 
 log = logging.getLogger(__name__)
 
 
 def build_skill(store: ProgressStore | None = None, skill_id: str | None = None) -> CustomSkill:
     """The skill with its store; `skill_id` (or env SKILL_ID) makes the SDK check every request."""
-    builder = CustomSkillBuilder(persistence_adapter=store if store is not None else make_store())
+    store = store if store is not None else make_store()
+    builder = CustomSkillBuilder(persistence_adapter=store)  # deletions go through the SDK's
     builder.skill_id = skill_id if skill_id is not None else os.environ.get("SKILL_ID") or None
     for handler in request_handlers():
         builder.add_request_handler(handler)
-    builder.add_exception_handler(CatchAllExceptionHandler())
-    builder.add_global_request_interceptor(LoadProgressInterceptor())
-    builder.add_global_request_interceptor(TurnStartInterceptor())  # after the load: sees progress
-    builder.add_global_response_interceptor(TurnMetricsInterceptor())
-    builder.add_global_response_interceptor(SaveProgressInterceptor())
+    builder.add_exception_handler(CatchAllExceptionHandler(store))
+    builder.add_global_request_interceptor(LoadProgressInterceptor(store))
+    builder.add_global_response_interceptor(SaveProgressInterceptor(store))
     return builder.create()  # the SDK's CustomSkill, with its DefaultSerializer
 
 

@@ -91,24 +91,25 @@ class ProgressStore(AbstractPersistenceAdapter):
         return self.read(key) or Progress()
 
     def save(self, key: str, progress: Progress, session_id: str | None = None) -> Progress:
-        """Save with optimistic locking, merging on conflict; returns what was stored.
+        """Save with optimistic locking, merging on conflict; returns `progress`, which is
+        then what was stored (its new version, and whatever a merge added). If the save
+        fails, `progress` is as it was.
 
         With `session_id`, `progress.sessions[session_id]` is everything that session counted,
         so a merge adds only what the store does not hold yet (see `state.merge`): a write
         that timed out but landed, or a retry of one that landed, is never counted twice.
         """
-        mine = progress.copy()
+        mine = progress
         started = time.monotonic()
         for attempt in range(MAX_SAVE_ATTEMPTS):
             if attempt and time.monotonic() - started > SAVE_BUDGET_SECONDS:
                 break  # the answer must not wait; the session keeps progress for the next turn
             expected = mine.version
-            candidate = mine.copy()
-            candidate.version = expected + 1
+            mine.version = expected + 1
             try:
-                self.write(key, candidate, expected)
-                return candidate
+                self.write(key, mine, expected)
             except VersionConflict:
+                mine.version = expected
                 stored = self.read(key)
                 if stored is None and expected > 0:
                     # Forgotten on another device, or the skill was disabled, since this copy
@@ -117,6 +118,13 @@ class ProgressStore(AbstractPersistenceAdapter):
                 stored = stored or Progress()
                 mine = merge(stored, mine, session_id)
                 mine.version = stored.version
+                continue
+            except BaseException:
+                mine.version = expected
+                raise
+            if mine is not progress:
+                progress.replace_with(mine)
+            return progress
         raise StoreError("too many concurrent saves for one user")
 
     # ask-sdk-core's seam, on top of the record operations.
