@@ -376,13 +376,13 @@ def _read_sessions(value: Any) -> Any:
 def _read_entry(entry: Any) -> dict[str, Any] | None:
     if not isinstance(entry, Mapping):
         return None
-    at = _whole(entry.get("at", 0))
+    seq, at = _whole(entry.get("seq", 0)), _whole(entry.get("at", 0))
     visits, done = _count(entry.get("visits", 0)), _read_counts(entry.get("done", {}))
-    if at is None or visits is None or not isinstance(done, dict):
+    if seq is None or at is None or visits is None or not isinstance(done, dict):
         return None
-    if not 0 <= at <= MAX_EPOCH_SECONDS:
+    if not (0 <= seq <= MAX_VERSION and 0 <= at <= MAX_EPOCH_SECONDS):
         return None
-    return {"at": at, "visits": visits, "done": done}
+    return {"seq": seq, "at": at, "visits": visits, "done": done}
 
 
 _READERS = {
@@ -527,17 +527,32 @@ def session_count(
     for key, count in progress.exercises_done.items():
         done[key] = min(done.get(key, 0) + max(0, count - base.done.get(key, 0)), MAX_COUNT)
     visits = min(synced.get("visits", 0) + max(0, progress.visits - base.visits), MAX_COUNT)
-    return {"at": int(at), "visits": visits, "done": {k: v for k, v in done.items() if v}}
+    return {
+        "seq": synced.get("seq", 0),
+        "at": int(at),
+        "visits": visits,
+        "done": {k: v for k, v in done.items() if v},
+    }
 
 
 def newest_sessions(sessions: dict[str, Any]) -> dict[str, Any]:
     """The entries of the last day (by the newest entry's time, not a clock), at most
-    MAX_SESSIONS_REMEMBERED of them: what keeps the record and each turn's work small."""
+    MAX_SESSIONS_REMEMBERED of them: what keeps the record and each turn's work small.
+
+    Entries are ordered by `seq`, the record's version when the entry was last saved, which
+    no two saves share; an entry from before `seq` (0) is older than any with one, and among
+    those time and then the session id decide. So the entry a save just wrote is the newest,
+    and a session still going loses its entry only after that many others saved after it.
+    """
     if len(sessions) <= 1:
         return sessions
     since = max(entry.get("at", 0) for entry in sessions.values()) - SESSION_MEMORY_SECONDS
     recent = {sid: entry for sid, entry in sessions.items() if entry.get("at", 0) >= since}
     if len(recent) <= MAX_SESSIONS_REMEMBERED:
         return recent
-    newest = sorted(recent, key=lambda sid: recent[sid].get("at", 0))
-    return {sid: recent[sid] for sid in newest[-MAX_SESSIONS_REMEMBERED:]}
+    return dict(sorted(recent.items(), key=_age)[-MAX_SESSIONS_REMEMBERED:])
+
+
+def _age(item: tuple[str, Mapping[str, Any]]) -> tuple[int, int, str]:
+    sid, entry = item
+    return entry.get("seq", 0), entry.get("at", 0), sid
