@@ -92,6 +92,11 @@ def _application_id(envelope: RequestEnvelope) -> str | None:
     return system.application.application_id if system and system.application else None
 
 
+def refusal() -> dict[str, Any]:
+    """What a request that is not for this skill gets: nothing said, the session ended."""
+    return {"version": "1.0", "response": {"shouldEndSession": True}}
+
+
 def apology(event: Any) -> dict[str, Any]:
     """A short spoken apology that ends the session; it needs nothing from the request."""
     request = event.get("request") if isinstance(event, dict) else None
@@ -107,21 +112,32 @@ def apology(event: Any) -> dict[str, Any]:
     }
 
 
-_lambda_entry: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+_lambda_entry: Callable[[Any, Any], dict[str, Any]] | None = None
 
 
-def lambda_entry() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def lambda_entry() -> Callable[[Any, Any], dict[str, Any]]:
     """The skill with JSON logs and EMF metrics (powertools), made once per process."""
     global _lambda_entry
     if _lambda_entry is None:
         # Imported here, not at the top: only Lambda needs powertools.
         from trust_coach.observability import Observability
 
-        _lambda_entry = Observability().instrument(lambda e, c: handle_event(skill(), e, c))
+        _lambda_entry = Observability().instrument(answer)
     return _lambda_entry
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def answer(event: Any, context: Any) -> dict[str, Any]:
+    """The skill's answer to whatever event Lambda hands over: a request envelope gets the
+    skill's answer, anything else an apology, and a request for another skill a refusal.
+    Only a failed skill event raises (see `handle_event`), so the failure is seen."""
+    try:
+        return handle_event(skill(), event, context)
+    except SkillIdMismatch:
+        log.warning("request refused: it is for another skill")
+        return refusal()
+
+
+def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     """Lambda's entry point."""
     return lambda_entry()(event, context)
 
