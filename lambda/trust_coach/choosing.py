@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from trust_coach.exercises import PROMISE
 from trust_coach.guided import length_words, library
-from trust_coach.places import AtStrategy, ChoosingExercise
+from trust_coach.places import At, AtStrategy
 from trust_coach.turn import Turn
 
 __all__ = ["PROMISE", "chosen", "exercise_for", "name_and_length"]
@@ -48,7 +48,7 @@ def chosen(turn: Turn) -> str | None:
             return exercise_for(turn, area.number)
         place = turn.place
         return exercise_for(turn, place.number) if isinstance(place, AtStrategy) else None
-    if intent == "StrategyIntent" and isinstance(turn.place, ChoosingExercise):
+    if intent == "StrategyIntent" and turn.place is At.CHOOSING_EXERCISE:
         return chosen_by_word(turn, turn.slot("strategy"))
     return None
 

@@ -14,7 +14,7 @@ from typing import Any
 from ask_sdk_model import Response
 
 from trust_coach.exercises import SETTLE_SECONDS, Exercise, Library, chunk_end, spoken_seconds
-from trust_coach.places import ChoosingExercise, InExercise
+from trust_coach.places import At, InExercise
 from trust_coach.questions import Ask, Question
 from trust_coach.telemetry import EXERCISES_FINISHED, count
 from trust_coach.turn import Turn
@@ -243,7 +243,7 @@ def stop(turn: Turn) -> Response:
 
 def choose(turn: Turn) -> Response:
     """Ask which exercise (by name, or by an area of the strategies)."""
-    turn.place = ChoosingExercise()
+    turn.place = At.CHOOSING_EXERCISE
     speech = turn.speech(turn.say("exercise_choose"))
     return turn.ask(speech, turn.say("exercise_choose_reprompt"))
 

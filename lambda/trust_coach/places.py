@@ -1,6 +1,7 @@
 """Where the user is in this session: one small type per place.
 
-Handlers ask `isinstance(turn.place, AtStrategy)` and read typed fields; a place read from
+Handlers ask `turn.place is At.TIP` or `isinstance(turn.place, AtStrategy)` and read typed
+fields (a place with nothing more to say is one value of `At`); a place read from
 the session has already been checked against today's content (`session.py`, the only code
 that knows how places are kept), so a strategy's number is one the catalog has and an
 exercise's counts fit that exercise.
@@ -9,7 +10,7 @@ exercise's counts fit that exercise.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum, auto
 
 
 class Part(StrEnum):
@@ -21,19 +22,17 @@ class Part(StrEnum):
     END = "end"  # "That was the last strategy."
 
 
-@dataclass(frozen=True)
-class Nowhere:
-    """The start, the menu, or anywhere a later turn need not know about."""
+class At(Enum):
+    """The places that need nothing more said about them."""
 
-
-@dataclass(frozen=True)
-class AtList:
-    """The list of strategies was read."""
-
-
-@dataclass(frozen=True)
-class AtTip:
-    """Today's tip was read."""
+    NOWHERE = auto()  # the start, the menu, or anywhere a later turn need not know about
+    LIST = auto()  # the list of strategies was read
+    TIP = auto()  # today's tip was read
+    CHOOSING_EXERCISE = auto()  # the skill asked which exercise
+    SHARE = auto()  # someone told the skill how they feel; it offered gentle breathing
+    SAFETY = auto()  # the safety numbers were said; "repeat" says them again
+    ASKING_PROMISE = auto()  # the skill asked for a small promise
+    FOLLOWING_UP_PROMISE = auto()  # the skill asked how an earlier promise went
 
 
 @dataclass(frozen=True)
@@ -55,48 +54,10 @@ class InExercise:
 
 
 @dataclass(frozen=True)
-class ChoosingExercise:
-    """The skill asked which exercise."""
-
-
-@dataclass(frozen=True)
-class AtShare:
-    """Someone told the skill how they feel; it offered gentle breathing."""
-
-
-@dataclass(frozen=True)
-class AtSafety:
-    """The safety numbers were said; "repeat" says them again."""
-
-
-@dataclass(frozen=True)
-class AskingPromise:
-    """The skill asked for a small promise."""
-
-
-@dataclass(frozen=True)
 class ConfirmingPromise:
     """The skill said a promise back and asked whether to keep it."""
 
     text: str
 
 
-@dataclass(frozen=True)
-class FollowingUpPromise:
-    """The skill asked how an earlier promise went."""
-
-
-Place = (
-    Nowhere
-    | AtList
-    | AtTip
-    | AtStrategy
-    | InExercise
-    | ChoosingExercise
-    | AtShare
-    | AtSafety
-    | AskingPromise
-    | ConfirmingPromise
-    | FollowingUpPromise
-)
-NOWHERE = Nowhere()
+Place = At | AtStrategy | InExercise | ConfirmingPromise

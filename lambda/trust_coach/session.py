@@ -17,18 +17,10 @@ from typing import Any
 
 from trust_coach.bounds import Bounds
 from trust_coach.places import (
-    NOWHERE,
-    AskingPromise,
-    AtList,
-    AtSafety,
-    AtShare,
+    At,
     AtStrategy,
-    AtTip,
-    ChoosingExercise,
     ConfirmingPromise,
-    FollowingUpPromise,
     InExercise,
-    Nowhere,
     Part,
     Place,
 )
@@ -59,7 +51,7 @@ class Session:
     saved: str | None = None
     base: Counters | None = None
     session_id: str | None = None
-    place: Place = NOWHERE
+    place: Place = At.NOWHERE
     question: Question | None = None
     timezone: str | None = None
     unloaded: bool = False
@@ -83,7 +75,8 @@ class Session:
         session.timezone = _checked(attributes, TIMEZONE, _zone, damage)
         session.unloaded = _checked(attributes, UNLOADED, _flag, damage) or False
         session.question = _checked(attributes, PENDING, lambda v: _question(v, bounds), damage)
-        session.place = _checked(attributes, PLACE, lambda v: _place(v, bounds), damage) or NOWHERE
+        place = _checked(attributes, PLACE, lambda v: _place(v, bounds), damage)
+        session.place = place or At.NOWHERE
         return session
 
     def write(self, attributes: dict[str, Any]) -> None:
@@ -97,7 +90,7 @@ class Session:
             attributes[BASE] = self.base.to_dict()
         if self.session_id is not None:
             attributes[SESSION_ID] = self.session_id
-        if not isinstance(self.place, Nowhere):
+        if self.place is not At.NOWHERE:
             attributes[PLACE] = _place_record(self.place)
         if self.question is not None:
             attributes[PENDING] = self.question.code
@@ -172,16 +165,16 @@ def _question(value: Any, bounds: Bounds) -> Question | None:
 
 
 # Places ----------------------------------------------------------------------------------------
-_SIMPLE_PLACES: dict[str, Place] = {
-    "list": AtList(),
-    "tip": AtTip(),
-    "exercise_choice": ChoosingExercise(),
-    "share": AtShare(),
-    "safety": AtSafety(),
-    "promise_ask": AskingPromise(),
-    "promise_follow_up": FollowingUpPromise(),
+_SIMPLE_PLACES: dict[str, At] = {
+    "list": At.LIST,
+    "tip": At.TIP,
+    "exercise_choice": At.CHOOSING_EXERCISE,
+    "share": At.SHARE,
+    "safety": At.SAFETY,
+    "promise_ask": At.ASKING_PROMISE,
+    "promise_follow_up": At.FOLLOWING_UP_PROMISE,
 }
-_AREAS: dict[type, str] = {type(place): area for area, place in _SIMPLE_PLACES.items()}
+_AREAS: dict[At, str] = {place: area for area, place in _SIMPLE_PLACES.items()}
 
 
 def _place_record(place: Place) -> dict[str, Any]:
@@ -202,7 +195,7 @@ def _place_record(place: Place) -> dict[str, Any]:
         return record
     if isinstance(place, ConfirmingPromise):
         return {"area": "promise_confirm", "text": place.text}
-    return {"area": _AREAS[type(place)]}
+    return {"area": _AREAS[place]}
 
 
 def _place(value: Any, bounds: Bounds) -> Place | None:
@@ -211,7 +204,7 @@ def _place(value: Any, bounds: Bounds) -> Place | None:
         return None
     area = value.get("area")
     if not value or area is None:
-        return NOWHERE
+        return At.NOWHERE
     if not isinstance(area, str):
         return None
     if area in _SIMPLE_PLACES:

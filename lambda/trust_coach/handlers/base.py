@@ -14,7 +14,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
-from trust_coach.places import NOWHERE
+from trust_coach.places import At
 from trust_coach.telemetry import LAUNCHES, count
 from trust_coach.turn import Turn, intent_name
 
@@ -57,6 +57,6 @@ def arrive(turn: Turn) -> str:
     welcome from visit to visit, so it is not word for word the same each day."""
     salt = str(turn.progress.visits)
     turn.progress.visits += 1
-    turn.place = NOWHERE
+    turn.place = At.NOWHERE
     count(LAUNCHES)
     return salt

@@ -15,7 +15,7 @@ from trust_coach import guided
 from trust_coach.choosing import chosen, exercise_for, name_and_length
 from trust_coach.exercises import duration_seconds, number
 from trust_coach.handlers.base import TurnHandler
-from trust_coach.places import ChoosingExercise
+from trust_coach.places import At
 from trust_coach.questions import Ask, Question
 from trust_coach.turn import Turn
 
@@ -104,7 +104,7 @@ class ExerciseChoiceHandler(TurnHandler):
     intents = ("StrategyIntent",)
 
     def applies(self, turn: Turn) -> bool:
-        return isinstance(turn.place, ChoosingExercise) and chosen(turn) is not None
+        return turn.place is At.CHOOSING_EXERCISE and chosen(turn) is not None
 
     def respond(self, turn: Turn) -> Response:
         ident = chosen(turn)

@@ -9,13 +9,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.handlers.base import TurnHandler
-from trust_coach.places import NOWHERE, AtStrategy
+from trust_coach.places import At, AtStrategy
 from trust_coach.questions import Ask, Question
 from trust_coach.turn import Turn
 
 
 def home(turn: Turn) -> Response:
-    turn.place = NOWHERE
+    turn.place = At.NOWHERE
     speech = turn.speech(turn.say("home"))
     return turn.ask(speech, turn.say("home_reprompt"), Question(Ask.LIST))
 

@@ -16,7 +16,7 @@ from ask_sdk_model import Response
 
 from trust_coach.handlers.base import TurnHandler, is_skill_event
 from trust_coach.interceptors import forget_progress
-from trust_coach.places import NOWHERE
+from trust_coach.places import At
 from trust_coach.questions import Ask, Question
 from trust_coach.store.base import StoreError, envelope_user_key
 from trust_coach.turn import Turn
@@ -37,7 +37,7 @@ def forget(turn: Turn) -> Response:
     except Exception as error:  # nothing was deleted: say so, keep everything
         log.warning("forgetting progress failed: %s", type(error).__name__)
         return turn.tell(turn.speech(turn.say("forget_failed")))
-    turn.place = NOWHERE
+    turn.place = At.NOWHERE
     return turn.tell(turn.speech(turn.say("forget_done")))
 
 

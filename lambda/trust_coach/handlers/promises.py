@@ -15,12 +15,7 @@ from trust_coach import promises
 from trust_coach.choosing import chosen
 from trust_coach.exercises import PROMISE
 from trust_coach.handlers.base import TurnHandler, arrive
-from trust_coach.places import (
-    NOWHERE,
-    AskingPromise,
-    ConfirmingPromise,
-    FollowingUpPromise,
-)
+from trust_coach.places import At, ConfirmingPromise
 from trust_coach.questions import Ask, Question
 from trust_coach.telemetry import EXERCISES_FINISHED, count
 from trust_coach.turn import Turn
@@ -30,7 +25,7 @@ PROMISE_ID = PROMISE  # counted with the exercises done
 
 def ask(turn: Turn, smaller: bool = False) -> Response:
     """The exercise's start: its length, what a good promise is like, then the question."""
-    turn.place = AskingPromise()
+    turn.place = At.ASKING_PROMISE
     if smaller:
         speech = turn.speech(turn.say("promise_smaller"))
     else:
@@ -42,7 +37,7 @@ def ask(turn: Turn, smaller: bool = False) -> Response:
 
 def not_caught(turn: Turn) -> Response:
     """No words came through: ask again, and keep nothing."""
-    turn.place = AskingPromise()
+    turn.place = At.ASKING_PROMISE
     speech = turn.speech(turn.say("promise_not_caught"))
     return turn.ask(speech, turn.say("promise_ask_reprompt"))
 
@@ -66,7 +61,7 @@ def keep(turn: Turn) -> Response:
     progress.last_practice[PROMISE_ID] = today
     progress.record_practice(today)
     count(EXERCISES_FINISHED)
-    turn.place = NOWHERE
+    turn.place = At.NOWHERE
     speech = turn.speech(turn.say("promise_kept_for_you"), turn.say("promise_next"))
     return turn.ask(speech, turn.say("promise_next_reprompt"), Question(Ask.TIP))
 
@@ -83,14 +78,14 @@ def follow_up(turn: Turn, greeting: str) -> Response:
         if days == 1
         else turn.say("promise_when_days", days=days)
     )
-    turn.place = FollowingUpPromise()
+    turn.place = At.FOLLOWING_UP_PROMISE
     speech = turn.speech(greeting, turn.say("promise_follow_up", when=when, promise=promise.text))
     return turn.ask(speech, turn.say("promise_follow_up_reprompt"), Question(Ask.PROMISE_KEPT))
 
 
 def kept(turn: Turn) -> Response:
     promises.answered(turn.progress, kept=True)
-    turn.place = NOWHERE
+    turn.place = At.NOWHERE
     speech = turn.speech(turn.say("promise_celebrate"))
     total = promises.counts(turn.progress)["kept"]
     if total > 1:  # a run of kept promises is worth hearing; misses are never counted aloud
@@ -114,7 +109,7 @@ class PromiseIntentHandler(TurnHandler):
         text = promises.clean(turn.slot("promise"))
         if text:
             return confirm(turn, text)
-        if isinstance(turn.place, AskingPromise | ConfirmingPromise):
+        if turn.place is At.ASKING_PROMISE or isinstance(turn.place, ConfirmingPromise):
             return not_caught(turn)
         return ask(turn)
 
@@ -126,7 +121,7 @@ class PromiseNotCaughtHandler(TurnHandler):
     intents = ("AMAZON.FallbackIntent",)
 
     def applies(self, turn: Turn) -> bool:
-        return isinstance(turn.place, AskingPromise)
+        return turn.place is At.ASKING_PROMISE
 
     def respond(self, turn: Turn) -> Response:
         return not_caught(turn)

@@ -15,7 +15,7 @@ from ask_sdk_model import Response
 
 from trust_coach.danger import sounds_unsafe
 from trust_coach.handlers.base import TurnHandler
-from trust_coach.places import AtSafety
+from trust_coach.places import At
 from trust_coach.questions import Ask, Question
 from trust_coach.speech import Speech
 from trust_coach.turn import Turn
@@ -54,7 +54,7 @@ def safety_answer(turn: Turn, acknowledge: bool = True) -> Response:
     # Whatever was under way (an exercise, a promise being confirmed) is let go of here and in
     # the stored progress; the place says only where the numbers can be repeated from.
     turn.progress.exercise = None
-    turn.place = AtSafety()
+    turn.place = At.SAFETY
     return turn.ask(speech, safety["offer_repeat_reprompt"], Question(Ask.SAFETY_REPEAT))
 
 
@@ -90,7 +90,7 @@ class SafetyRepeatHandler(TurnHandler):
     intents = ("AMAZON.RepeatIntent",)
 
     def applies(self, turn: Turn) -> bool:
-        return isinstance(turn.place, AtSafety)
+        return turn.place is At.SAFETY
 
     def respond(self, turn: Turn) -> Response:
         return safety_answer(turn, acknowledge=False)
@@ -102,7 +102,7 @@ class SafetyStopHandler(TurnHandler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
     def applies(self, turn: Turn) -> bool:
-        return isinstance(turn.place, AtSafety)
+        return turn.place is At.SAFETY
 
     def respond(self, turn: Turn) -> Response:
         return safety_close(turn)

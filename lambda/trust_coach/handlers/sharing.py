@@ -11,7 +11,7 @@ from __future__ import annotations
 from ask_sdk_model import Response
 
 from trust_coach.handlers.base import TurnHandler
-from trust_coach.places import AtShare
+from trust_coach.places import At
 from trust_coach.questions import Ask, Question
 from trust_coach.turn import Turn
 
@@ -19,7 +19,7 @@ SETTLING_EXERCISE = "gentle"  # what "yes" to the offer starts (see followups)
 
 
 def heard_you(turn: Turn) -> Response:
-    turn.place = AtShare()
+    turn.place = At.SHARE
     speech = turn.speech(turn.say("share_heard"), turn.say("share_offer"))
     return turn.ask(speech, turn.say("share_offer_reprompt"), Question(Ask.SHARE_OFFER))
 

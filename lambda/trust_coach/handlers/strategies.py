@@ -7,7 +7,7 @@ from ask_sdk_model import Response
 
 from trust_coach.choosing import exercise_for, name_and_length
 from trust_coach.handlers.base import TurnHandler
-from trust_coach.places import AtList, AtStrategy, Part
+from trust_coach.places import At, AtStrategy, Part
 from trust_coach.questions import Ask, Question
 from trust_coach.telemetry import STRATEGIES_READ, count
 from trust_coach.turn import Turn
@@ -26,7 +26,7 @@ def current_number(turn: Turn) -> int | None:
 
 
 def list_strategies(turn: Turn) -> Response:
-    turn.place = AtList()
+    turn.place = At.LIST
     speech = turn.speech(turn.say("strategy_list_first"))
     speech.pause(SHORT_PAUSE).say(turn.say("strategy_list_last"))
     speech.pause(SHORT_PAUSE).say(turn.say("strategy_list_ask"))
@@ -198,7 +198,7 @@ class StrategyRepeatHandler(TurnHandler):
     intents = ("AMAZON.RepeatIntent",)
 
     def applies(self, turn: Turn) -> bool:
-        return isinstance(turn.place, AtStrategy | AtList)
+        return turn.place is At.LIST or isinstance(turn.place, AtStrategy)
 
     def respond(self, turn: Turn) -> Response:
         place = turn.place

@@ -8,7 +8,7 @@ from ask_sdk_model import Response
 
 from trust_coach.content import Tip
 from trust_coach.handlers.base import TurnHandler
-from trust_coach.places import AtTip
+from trust_coach.places import At
 from trust_coach.questions import Ask, Question
 from trust_coach.state import Progress
 from trust_coach.telemetry import TIPS_HEARD, count
@@ -38,7 +38,7 @@ def daily_tip(turn: Turn) -> Response:
     today = turn.today()
     again = turn.progress.tip_date == today
     tip = todays_tip(turn.progress, turn.catalog.tips, today, turn.user_salt)
-    turn.place = AtTip()
+    turn.place = At.TIP
     count(TIPS_HEARD)
     intro = turn.say("tip_again_intro") if again else turn.say("tip_intro")
     speech = turn.speech(intro, tip.text)
@@ -59,7 +59,7 @@ class TipRepeatHandler(TurnHandler):
     intents = ("AMAZON.RepeatIntent",)
 
     def applies(self, turn: Turn) -> bool:
-        return isinstance(turn.place, AtTip)
+        return turn.place is At.TIP
 
     def respond(self, turn: Turn) -> Response:
         return daily_tip(turn)
