@@ -22,6 +22,9 @@ from trust_coach.store import ProgressStore, make_store
 
 log = logging.getLogger(__name__)
 
+# Lambda's AWS_LAMBDA_INITIALIZATION_TYPE when the init phase runs before any request waits.
+AHEAD_OF_TIME = frozenset({"snap-start", "provisioned-concurrency"})
+
 
 def build_skill(store: ProgressStore | None = None, skill_id: str | None = None) -> CustomSkill:
     """The skill with its store; `skill_id` (or env SKILL_ID) makes the SDK check every request."""
@@ -148,11 +151,17 @@ def prepare_for_lambda() -> None:
     it happens in Lambda's init phase, which SnapStart snapshots and provisioned concurrency
     runs ahead of time. Broken content fails the init, as it should. A copy restored from a
     SnapStart snapshot renews its randomness and the store's connections (snapshot.py).
+
+    The danger screen (about 100 ms to build) is made here only when the init runs ahead of
+    any request. A first request is seldom the words it screens (a launch never is), so an
+    on-demand cold start leaves it to the first words a user shares.
     """
     from trust_coach import snapshot
 
     target = skill()
-    screen_for(catalog_for(None))  # its patterns take tens of milliseconds to compile
+    catalog = catalog_for(None)
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in AHEAD_OF_TIME:
+        screen_for(catalog)
     lambda_entry()
     try:
         getattr(target.persistence_adapter, "client", None)  # a DynamoDbStore makes its client
