@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from trust_coach.content import Catalog
 from trust_coach.questions import Question
@@ -44,14 +44,14 @@ TIMER = "timer"
 PROMISE = "promise"
 
 
-@dataclass(frozen=True)
-class Phase:
+# The timeline's pieces are NamedTuples: dozens are made per exercise, and a frozen
+# dataclass costs several times more to define and to make.
+class Phase(NamedTuple):
     cue: str
     seconds: float
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     text: str
     silence: float
     wait: bool = True
@@ -59,8 +59,7 @@ class Step:
     timed: bool = False  # a speaker's turn: the chosen length of silence, then the end cue
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One unit of an exercise: a breathing round or a reflection step."""
 
     ssml: str

@@ -16,9 +16,8 @@ import logging
 import os
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -146,8 +145,7 @@ class Observability:
         return with_context(instrumented)
 
 
-@dataclass(frozen=True)
-class LocalContext:
+class LocalContext(NamedTuple):
     """What powertools reads from a Lambda context, for calls made outside Lambda."""
 
     function_name: str = "trust-coach-local"

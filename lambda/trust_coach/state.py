@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 # Bounds that keep a record small however long someone uses the skill, and however a
 # forged session tries to make it big.
@@ -214,8 +214,7 @@ class _Damaged:
 _DAMAGED = _Damaged()
 
 
-@dataclass(frozen=True)
-class _Clamped:
+class _Clamped(NamedTuple):
     """A value read, but only after dropping or clamping part of it."""
 
     value: Any
