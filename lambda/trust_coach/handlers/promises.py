@@ -134,7 +134,9 @@ class PromiseFollowUpHandler(TurnHandler):
 
     def applies(self, turn: Turn) -> bool:
         progress = turn.progress
-        return not progress.is_new and promises.due(progress, turn.today()) is not None
+        if progress.is_new or not promises.promises(progress):
+            return False  # nothing to ask about: today's date (a time-zone lookup) is not needed
+        return promises.due(progress, turn.today()) is not None
 
     def respond(self, turn: Turn) -> Response:
         salt = arrive(turn)
