@@ -1,10 +1,11 @@
 """Security: other skills' requests are refused, logs keep nothing private, no credentials.
 
 GIVEN requests for another skill THEN the skill raises SkillIdMismatch, which the Lambda entry
-turns into a logged refusal and the endpoint into a 400. GIVEN a whole conversation, with words spoken into slots, a store that fails, an error
-THEN no log line (Lambda's JSON logs, the endpoint's logs, at DEBUG) holds the raw user id,
-the words spoken, the API access token or the AWS secret key. AND no tracked file holds an
-AWS key or a private key (the test CA is made at run time, never committed).
+turns into a logged refusal and the endpoint into a 400. GIVEN a whole conversation, with
+words spoken into slots, a store that fails, an error THEN no log line (Lambda's JSON logs,
+the endpoint's logs, at DEBUG) holds the raw user id, the words spoken, the API access token
+or the AWS secret key. AND no tracked file holds an AWS key or a private key (the test CA is
+made at run time, never committed).
 """
 
 from __future__ import annotations
