@@ -18,6 +18,7 @@ from trust_coach.exercises import (
     number,
     round_speech,
 )
+from trust_coach.questions import Ask
 from trust_coach.speech import Speech, check_ssml
 from trust_coach_tools.nlu import Understanding, fold
 
@@ -72,10 +73,10 @@ def test_names_and_synonyms_find_each_exercise():
 def test_every_next_step_points_somewhere_real():
     for exercise in LIBRARY.exercises:
         action = exercise.next_action
-        if action.startswith("exercise:"):
-            assert LIBRARY.known(action.split(":", 1)[1]), exercise.id
+        if action.ask == Ask.START_EXERCISE:
+            assert LIBRARY.known(action.exercise), exercise.id
         else:
-            assert action in {"tip", "list"}
+            assert action.ask in {Ask.TIP, Ask.LIST}
 
 
 def _broken_copy(tmp_path, monkeypatch, edit):

@@ -2,14 +2,17 @@
 
 At least 2,000 generated envelopes per run (see FUZZ_EXAMPLES; the strategies are in
 envelope_strategies.py), covering every intent of the voice model and every request type the
-skill handles; no handler raises on any of them (the user would hear an apology); afterwards
+skill handles, each through `lambda_handler` itself (powertools' logging and metrics
+included); no handler raises on any of them (the user would hear an apology); afterwards
 every stored record of the fuzzed users is a valid, loadable progress record.
 """
 
 import contextlib
 import json
 import sqlite3
+import uuid
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,14 +28,31 @@ from envelope_strategies import (
 )
 from hypothesis import given
 
-from trust_coach.app import build_skill, handle_event
+from trust_coach import app
+from trust_coach.app import build_skill
 from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.state import Progress
 from trust_coach.store.sqlite import SqliteStore
 
-pytestmark = pytest.mark.slow  # fuzzing: `make test` runs it, `make check` does not
+pytestmark = [
+    pytest.mark.slow,  # fuzzing: `make test` runs it, `make check` does not
+    pytest.mark.filterwarnings("ignore:No application metrics to publish"),
+]
 
 FUZZ_EXAMPLES = 2000
+
+
+@pytest.fixture
+def lambda_handler(monkeypatch, package_logger_restored) -> Callable[[Any], Any]:
+    """`app.lambda_handler` on a given skill: every event goes through the entry point."""
+
+    def on(skill: Any) -> Any:
+        monkeypatch.setattr(app, "_skill", skill)
+        monkeypatch.setattr(app, "_lambda_entry", None)
+        monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", f"trust-coach-{uuid.uuid4().hex[:8]}")
+        return lambda event: app.lambda_handler(event, None)
+
+    return on
 
 
 @pytest.fixture
@@ -49,9 +69,9 @@ def failed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return raised
 
 
-def test_every_envelope_gets_a_valid_response(tmp_path, failed):
+def test_every_envelope_gets_a_valid_response(tmp_path, failed, lambda_handler):
     store = SqliteStore(tmp_path / "fuzz.sqlite3")
-    skill = build_skill(store=store, skill_id=None)
+    answer = lambda_handler(build_skill(store=store, skill_id=None))
     count = 0
     seen: Counter[str] = Counter()
 
@@ -61,7 +81,7 @@ def test_every_envelope_gets_a_valid_response(tmp_path, failed):
         nonlocal count
         count += 1
         seen[described(envelope)] += 1
-        response = handle_event(skill, envelope)
+        response = answer(envelope)
         assert response_problems(response) == [], envelope
         assert_within_limits(response)
 
@@ -88,14 +108,14 @@ PER_INTENT_EXAMPLES = 15
 
 @pytest.mark.parametrize("intent", INTENTS)
 def test_every_intent_with_fuzzed_slots_and_sessions_gets_a_valid_response(
-    intent, tmp_path, failed
+    intent, tmp_path, failed, lambda_handler
 ):
-    skill = build_skill(store=SqliteStore(tmp_path / "fuzz.sqlite3"), skill_id=None)
+    answer = lambda_handler(build_skill(store=SqliteStore(tmp_path / "fuzz.sqlite3")))
 
     @fuzz_settings(PER_INTENT_EXAMPLES)
     @given(plausible_envelopes(intent=intent))
     def check(envelope):
-        response = handle_event(skill, envelope)
+        response = answer(envelope)
         assert response_problems(response) == [], envelope
         assert_within_limits(response)
 
@@ -115,8 +135,8 @@ def test_a_damaged_stored_record_does_not_break_launch(store, device):
     assert device.session_open and "Sorry" not in device.ssml
 
 
-def test_garbage_and_non_envelopes_get_an_apology(tmp_path):
-    skill = build_skill(store=SqliteStore(tmp_path / "s.sqlite3"))
+def test_garbage_and_non_envelopes_get_an_apology(tmp_path, lambda_handler):
+    answer = lambda_handler(build_skill(store=SqliteStore(tmp_path / "s.sqlite3")))
     for junk in (
         None,
         [],
@@ -124,6 +144,6 @@ def test_garbage_and_non_envelopes_get_an_apology(tmp_path):
         {"request": "x"},
         {"request": {"type": "LaunchRequest", "locale": 3}},
     ):
-        response = handle_event(skill, junk)
+        response = answer(junk)
         assert response_problems(response) == []
         assert response["response"]["outputSpeech"]["ssml"].startswith("<speak>")

@@ -56,3 +56,37 @@ def test_a_store_that_cannot_be_prepared_does_not_fail_the_init(tmp_path):
     # THEN the import still succeeds; the first request will report the store as usual
     assert seen[0] == "True" and seen[3] == "False"
     assert "store client not prepared at init" in logs
+
+
+SCREEN_PROBE = (
+    "import trust_coach.app, trust_coach.danger as danger; print(len(danger._screens) > 0)"
+)
+
+
+def _screen_built(tmp_path, initialization: str | None) -> bool:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(LAMBDA_DIR),
+        "TRUST_COACH_DB": str(tmp_path / "progress.sqlite3"),
+        "AWS_LAMBDA_FUNCTION_NAME": "trust-coach",
+    }
+    env.pop("TABLE_NAME", None)
+    env.pop("AWS_LAMBDA_INITIALIZATION_TYPE", None)
+    if initialization is not None:
+        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = initialization
+    done = subprocess.run(
+        [sys.executable, "-c", SCREEN_PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_an_init_ahead_of_requests_builds_the_danger_screen(tmp_path):
+    # SnapStart keeps it in the snapshot; provisioned concurrency runs the init ahead of time.
+    assert _screen_built(tmp_path, "snap-start")
+    assert _screen_built(tmp_path, "provisioned-concurrency")
+
+
+def test_an_on_demand_init_leaves_the_danger_screen_to_the_first_words_shared(tmp_path):
+    # A first request is seldom words to screen (a launch never is): it is built when needed.
+    assert not _screen_built(tmp_path, "on-demand")
+    assert not _screen_built(tmp_path, None)

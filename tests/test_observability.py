@@ -101,22 +101,31 @@ def test_reading_on_from_a_strategy_counts_each_strategy_read(lambda_device, cap
     assert reads.count(1.0) == 2
 
 
-def test_a_finished_exercise_is_counted(lambda_device, capsys, monkeypatch):
-    from trust_coach.handlers import strategies
-
-    real = strategies.list_strategies
-
-    def list_and_finish_an_exercise(turn):  # stands in for the exercise handlers
-        turn.progress.exercises_done["breathing"] = (
-            turn.progress.exercises_done.get("breathing", 0) + 1
-        )
-        return real(turn)
-
-    monkeypatch.setattr(strategies, "list_strategies", list_and_finish_an_exercise)
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+def test_a_finished_exercise_is_counted_once(lambda_device, capsys):
     lambda_device.launch()
-    lambda_device.intent("ListStrategiesIntent")
-    emf = emf_lines(capsys.readouterr().out)
-    assert counted(emf[-1]) == {telemetry.EXERCISES_FINISHED: 1.0}
+    lambda_device.intent("BreathingIntent", rounds="1")  # gentle breathing, one round
+    while lambda_device.session_open and "done" not in lambda_device.attributes.get("place", {}):
+        lambda_device.intent("AMAZON.NextIntent")
+    lambda_device.intent("AMAZON.RepeatIntent")  # its close again: no second finish
+    finished = [
+        counted(e).get(telemetry.EXERCISES_FINISHED) for e in emf_lines(capsys.readouterr().out)
+    ]
+    assert finished.count(1.0) == 1 and sum(n for n in finished if n) == 1.0
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+def test_help_after_a_tip_or_a_strategy_counts_nothing_again(lambda_device, capsys):
+    # Counted where they happen: a turn that leaves the user where a tip was read, without
+    # reading it, hears no tip.
+    lambda_device.launch()
+    lambda_device.intent("DailyTipIntent")
+    lambda_device.intent("AMAZON.HelpIntent")
+    lambda_device.intent("StrategyIntent", strategy="two")
+    lambda_device.intent("AMAZON.HelpIntent")
+    emf = [counted(e) for e in emf_lines(capsys.readouterr().out)]
+    assert [e.get(telemetry.TIPS_HEARD) for e in emf].count(1.0) == 1
+    assert [e.get(telemetry.STRATEGIES_READ) for e in emf].count(1.0) == 1
 
 
 class BrokenStore(SqliteStore):

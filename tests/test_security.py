@@ -1,10 +1,11 @@
 """Security: other skills' requests are refused, logs keep nothing private, no credentials.
 
-GIVEN requests for another skill THEN Lambda raises SkillIdMismatch and the endpoint answers
-400. GIVEN a whole conversation, with words spoken into slots, a store that fails, an error
-THEN no log line (Lambda's JSON logs, the endpoint's logs, at DEBUG) holds the raw user id,
-the words spoken, the API access token or the AWS secret key. AND no tracked file holds an
-AWS key or a private key (the test CA is made at run time, never committed).
+GIVEN requests for another skill THEN the skill raises SkillIdMismatch, which the Lambda entry
+turns into a logged refusal and the endpoint into a 400. GIVEN a whole conversation, with
+words spoken into slots, a store that fails, an error THEN no log line (Lambda's JSON logs,
+the endpoint's logs, at DEBUG) holds the raw user id, the words spoken, the API access token
+or the AWS secret key. AND no tracked file holds an AWS key or a private key (the test CA is
+made at run time, never committed).
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def test_the_lambda_entry_refuses_another_skill_when_deployed_with_one(
     monkeypatch.setattr(app, "_skill", build_skill(store=store))
     monkeypatch.setattr(app, "_lambda_entry", None)
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", f"trust-coach-{uuid.uuid4().hex[:8]}")
-    with pytest.raises(SkillIdMismatch):
-        Device(lambda event: app.lambda_handler(event, None), skill_id=OTHER_SKILL).launch()
+    refused = Device(lambda event: app.lambda_handler(event, None), skill_id=OTHER_SKILL)
+    assert refused.launch() == app.refusal()  # nothing said, nothing run
+    assert store.read(user_key(refused.user_id)) is None
     answered = Device(lambda event: app.lambda_handler(event, None)).launch()
     assert answered["response"]["outputSpeech"]
 

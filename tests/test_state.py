@@ -1,5 +1,7 @@
 """Progress records: tolerant loading, bounded size, and merges that lose nothing."""
 
+from datetime import date, timedelta
+
 from trust_coach.state import MAX_PRACTICE_DAYS, MAX_TIPS_REMEMBERED, Progress, merge
 
 
@@ -36,7 +38,7 @@ def test_decimals_from_dynamodb_become_numbers():
 def test_history_stays_bounded():
     progress = Progress(tips_heard=[f"t{n}" for n in range(500)])
     for day in range(100):
-        progress.record_practice(f"2026-01-{day:03d}")
+        progress.record_practice((date(2026, 1, 1) + timedelta(days=day)).isoformat())
     loaded = Progress.from_dict(progress.to_dict())
     assert len(loaded.tips_heard) == MAX_TIPS_REMEMBERED
     assert len(loaded.practice_days) == MAX_PRACTICE_DAYS

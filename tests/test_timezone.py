@@ -88,6 +88,25 @@ def test_tip_day_follows_the_device_zone_and_is_asked_once_per_session(device, a
     assert device.attributes["progress"]["tip_date"] == "2026-04-30"
 
 
+def test_a_welcome_back_asks_for_the_zone_only_with_a_promise_to_follow_up(device, api_allowed):
+    # The date matters at launch only to ask about a promise made a few days ago.
+    device.clock = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    with settings_api("Europe/London") as (url, asked):
+        api_allowed(url)
+        with_api(device, url)
+        device.launch()
+        device.intent("AMAZON.StopIntent")
+        device.launch()  # a returning user with no promise: no lookup
+        assert asked == []
+        device.intent("PromiseIntent", promise="to call when I'm late")
+        device.intent("AMAZON.YesIntent")  # keeping it needs the date: one lookup
+        device.intent("AMAZON.StopIntent")
+        device.clock = datetime(2026, 5, 3, 9, tzinfo=UTC)
+        device.launch()  # two days on: the welcome asks how it went
+    assert len(asked) == 2
+    assert "call when I'm late" in device.ssml
+
+
 def test_a_slow_settings_api_falls_back_to_utc_quickly(device, api_allowed):
     device.clock = datetime(2026, 5, 1, 3, 30, tzinfo=UTC)
     with settings_api("America/Los_Angeles", delay=LOOKUP_TIMEOUT_SECONDS + 1) as (url, _):

@@ -19,22 +19,23 @@ from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
 from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
-from trust_coach.telemetry import TurnMetricsInterceptor, TurnStartInterceptor
 
 log = logging.getLogger(__name__)
+
+# Lambda's AWS_LAMBDA_INITIALIZATION_TYPE when the init phase runs before any request waits.
+AHEAD_OF_TIME = frozenset({"snap-start", "provisioned-concurrency"})
 
 
 def build_skill(store: ProgressStore | None = None, skill_id: str | None = None) -> CustomSkill:
     """The skill with its store; `skill_id` (or env SKILL_ID) makes the SDK check every request."""
-    builder = CustomSkillBuilder(persistence_adapter=store if store is not None else make_store())
+    store = store if store is not None else make_store()
+    builder = CustomSkillBuilder(persistence_adapter=store)  # deletions go through the SDK's
     builder.skill_id = skill_id if skill_id is not None else os.environ.get("SKILL_ID") or None
     for handler in request_handlers():
         builder.add_request_handler(handler)
-    builder.add_exception_handler(CatchAllExceptionHandler())
-    builder.add_global_request_interceptor(LoadProgressInterceptor())
-    builder.add_global_request_interceptor(TurnStartInterceptor())  # after the load: sees progress
-    builder.add_global_response_interceptor(TurnMetricsInterceptor())
-    builder.add_global_response_interceptor(SaveProgressInterceptor())
+    builder.add_exception_handler(CatchAllExceptionHandler(store))
+    builder.add_global_request_interceptor(LoadProgressInterceptor(store))
+    builder.add_global_response_interceptor(SaveProgressInterceptor(store))
     return builder.create()  # the SDK's CustomSkill, with its DefaultSerializer
 
 
@@ -94,6 +95,11 @@ def _application_id(envelope: RequestEnvelope) -> str | None:
     return system.application.application_id if system and system.application else None
 
 
+def refusal() -> dict[str, Any]:
+    """What a request that is not for this skill gets: nothing said, the session ended."""
+    return {"version": "1.0", "response": {"shouldEndSession": True}}
+
+
 def apology(event: Any) -> dict[str, Any]:
     """A short spoken apology that ends the session; it needs nothing from the request."""
     request = event.get("request") if isinstance(event, dict) else None
@@ -109,21 +115,32 @@ def apology(event: Any) -> dict[str, Any]:
     }
 
 
-_lambda_entry: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+_lambda_entry: Callable[[Any, Any], dict[str, Any]] | None = None
 
 
-def lambda_entry() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def lambda_entry() -> Callable[[Any, Any], dict[str, Any]]:
     """The skill with JSON logs and EMF metrics (powertools), made once per process."""
     global _lambda_entry
     if _lambda_entry is None:
         # Imported here, not at the top: only Lambda needs powertools.
         from trust_coach.observability import Observability
 
-        _lambda_entry = Observability().instrument(lambda e, c: handle_event(skill(), e, c))
+        _lambda_entry = Observability().instrument(answer)
     return _lambda_entry
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def answer(event: Any, context: Any) -> dict[str, Any]:
+    """The skill's answer to whatever event Lambda hands over: a request envelope gets the
+    skill's answer, anything else an apology, and a request for another skill a refusal.
+    Only a failed skill event raises (see `handle_event`), so the failure is seen."""
+    try:
+        return handle_event(skill(), event, context)
+    except SkillIdMismatch:
+        log.warning("request refused: it is for another skill")
+        return refusal()
+
+
+def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     """Lambda's entry point."""
     return lambda_entry()(event, context)
 
@@ -134,11 +151,17 @@ def prepare_for_lambda() -> None:
     it happens in Lambda's init phase, which SnapStart snapshots and provisioned concurrency
     runs ahead of time. Broken content fails the init, as it should. A copy restored from a
     SnapStart snapshot renews its randomness and the store's connections (snapshot.py).
+
+    The danger screen (about 100 ms to build) is made here only when the init runs ahead of
+    any request. A first request is seldom the words it screens (a launch never is), so an
+    on-demand cold start leaves it to the first words a user shares.
     """
     from trust_coach import snapshot
 
     target = skill()
-    screen_for(catalog_for(None))  # its patterns take tens of milliseconds to compile
+    catalog = catalog_for(None)
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in AHEAD_OF_TIME:
+        screen_for(catalog)
     lambda_entry()
     try:
         getattr(target.persistence_adapter, "client", None)  # a DynamoDbStore makes its client

@@ -15,16 +15,23 @@ and "I am".
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from trust_coach.content import Catalog
-from trust_coach.templates import Templates
+
+if TYPE_CHECKING:
+    from trust_coach.templates import Templates
 
 _BLANK = "~ "
 
 
 class DangerScreen:
     def __init__(self, rules: dict) -> None:
+        # Imported here: only a screen being made needs the notation, and a cold start whose
+        # first request shares no words never makes one (see app.prepare_for_lambda).
+        from trust_coach.templates import Templates
+
         templates = Templates(rules["templates"])
         self._contractions: dict[str, str] = rules["contractions"]
         self._harmless = _compile(templates, rules["harmless"])
@@ -60,4 +67,7 @@ def screen_for(catalog: Catalog) -> DangerScreen:
 
 
 def sounds_unsafe(catalog: Catalog, text: str | None) -> bool:
+    # No words, nothing to screen: the screen is not even made (see app.prepare_for_lambda).
+    if not text or not text.strip():
+        return False
     return screen_for(catalog).matches(text)

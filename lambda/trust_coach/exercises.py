@@ -14,9 +14,10 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from trust_coach.content import Catalog
+from trust_coach.questions import Question
 from trust_coach.speech import Speech
 
 # Alexa's default voice speaks about 150 words a minute; a cue's break is shortened by this
@@ -44,16 +45,19 @@ SAID_LENGTHS = (60, 75, 90, 120, 150)
 BREATHING = "breathing"
 REFLECTION = "reflection"
 TIMER = "timer"
+# The small promise is offered like an exercise (exercises.json's `for_strategy`), but it is a
+# conversation of its own (handlers/promises.py), not a timeline of segments.
+PROMISE = "promise"
 
 
-@dataclass(frozen=True)
-class Phase:
+# The timeline's pieces are NamedTuples: dozens are made per exercise, and a frozen
+# dataclass costs several times more to define and to make.
+class Phase(NamedTuple):
     cue: str
     seconds: float
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     text: str
     silence: float
     wait: bool = True
@@ -61,8 +65,7 @@ class Step:
     timed: bool = False  # a speaker's turn: the chosen length of silence, then the end cue
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One unit of an exercise: a breathing round or a reflection step."""
 
     ssml: str
@@ -85,7 +88,7 @@ class Exercise:
     close: str
     next_offer: str
     next_reprompt: str
-    next_action: str
+    next_action: Question  # what "yes" to the closing offer does
     phases: tuple[Phase, ...] = ()
     rounds_default: int = 1
     rounds_min: int = 1
@@ -327,6 +330,16 @@ class Library:
     def find(self, spoken: str | None) -> Exercise | None:
         return self._by_word.get(_fold(spoken or ""))
 
+    def segment_count(self, exercise_id: str, rounds: int) -> int | None:
+        """How many segments the exercise has at `rounds`, if it is known and `rounds` is a
+        value it would use itself (a session or record saying otherwise is damaged)."""
+        if not self.known(exercise_id):
+            return None
+        exercise = self.get(exercise_id)
+        if exercise.clamp_rounds(rounds) != rounds:
+            return None
+        return len(exercise.segments(rounds))
+
 
 @cache
 def library_for(catalog: Catalog) -> Library:
@@ -348,7 +361,7 @@ def _exercise(raw: dict[str, Any]) -> Exercise:
         close=raw["close"],
         next_offer=raw["next"]["offer"],
         next_reprompt=raw["next"]["reprompt"],
-        next_action=raw["next"]["action"],
+        next_action=_question(raw["next"]["action"]),
         phases=tuple(Phase(p["cue"], float(p["seconds"])) for p in raw.get("phases", [])),
         rounds_default=rounds.get("default", 1),
         rounds_min=rounds.get("min", 1),
@@ -366,6 +379,13 @@ def _exercise(raw: dict[str, Any]) -> Exercise:
         end_audio=cue.get("audio", ""),
         end_text=cue.get("text", ""),
     )
+
+
+def _question(code: str) -> Question:
+    question = Question.from_code(code)
+    if question is None:  # the schema allows only codes that name a question
+        raise ValueError(f"not a question: {code!r}")
+    return question
 
 
 def _fold(text: str) -> str:

@@ -1,5 +1,5 @@
 """Progress in and out: read once per session, write only when a turn changed something,
-delete when the user asks.
+delete when the user asks; and the session written back once, at the end of each turn.
 
 If the store fails, the turn still gets its answer: progress stays in the session and the
 next turn that reaches the store saves it. A save never blindly replaces what is stored:
@@ -20,20 +20,13 @@ from ask_sdk_model import Response
 
 from trust_coach import promises
 from trust_coach.danger import sounds_unsafe
-from trust_coach.state import Progress, merge
-from trust_coach.store.base import (
-    SESSION_KEY,
-    RecordDeleted,
-    StoreError,
-    envelope_user_key,
-)
+from trust_coach.state import Counters, Damage, Progress, kinds, merge
+from trust_coach.store.base import ProgressStore, RecordDeleted, StoreError, envelope_user_key
 from trust_coach.telemetry import STORE_ERRORS, count
 from trust_coach.turn import Turn
 
 log = logging.getLogger(__name__)
 
-# Session flag: progress in this session was never loaded from the store (it was down).
-_UNLOADED = "unloaded"
 # Request flag: a store call already failed in this turn; a second would only add waiting.
 _STORE_FAILED = "store_failed"
 
@@ -58,71 +51,83 @@ def _who(handler_input: HandlerInput) -> str:
 
 
 class LoadProgressInterceptor(AbstractRequestInterceptor):
-    """Put the user's progress in the session, reading the store at most once per session."""
+    """Give the turn the user's progress, reading the store at most once per session."""
+
+    def __init__(self, store: ProgressStore) -> None:
+        self.store = store
 
     def process(self, handler_input: HandlerInput) -> None:
-        if not _has_user(handler_input):
-            return
-        session = handler_input.attributes_manager.session_attributes
-        turn = Turn.of(handler_input)
-        if turn.conversation.has_progress and not session.get(_UNLOADED):
+        turn = Turn.of(handler_input)  # reads and checks the session
+        session = turn.session
+        if not _has_user(handler_input) or (session.progress is not None and not session.unloaded):
             return
         try:
-            stored = Progress.from_dict(handler_input.attributes_manager.persistent_attributes)
+            stored = self.store.load(envelope_user_key(handler_input.request_envelope))
         except Exception as error:  # the store is down: answer without personal memory
             log.warning("progress load failed for %s: %s", _who(handler_input), _why(error))
             count(STORE_ERRORS)
-            if not session.get(_UNLOADED):  # this session's counting starts from nothing
-                turn.conversation.set_base(Progress())
-            session[_UNLOADED] = True
+            if not session.unloaded:  # this session's counting starts from nothing
+                session.base = Counters()
+            session.unloaded = True
             handler_input.attributes_manager.request_attributes[_STORE_FAILED] = True
-            turn.conversation.keep_progress(turn.progress)
+            session.progress = turn.progress
             return
-        if session.pop(_UNLOADED, False):
+        damage: Damage = []
+        stored.fit(turn.bounds, damage)  # content may have changed since it was saved
+        if damage:
+            log.warning("stored progress out of bounds, dropped or clamped: %s", kinds(damage))
+        if session.unloaded:
             # Progress made while the store was down joins what was stored; this session
             # counted from nothing, so all its counts are added, under its own id.
-            conversation = turn.conversation
+            session.unloaded = False
             mine = turn.progress
-            counted = conversation.counted(mine, time.time())
+            counted = session.counted(mine, time.time())
             if counted is not None:
-                mine.sessions[conversation.session_id] = counted
-            turn.progress = merge(stored, mine, conversation.session_id)
-            turn.conversation.set_base(turn.progress)
+                mine.sessions[session.key()] = counted
+            mine.replace_with(merge(stored, mine, session.key()))
+            session.base = Counters.of(mine)  # not saved: the turn's save writes the merge
         else:
             turn.progress = stored
-            turn.conversation.mark_saved(stored)
+            session.mark_saved(stored)
         # Changed, so the turn's save writes the record without it.
         promises.drop_unsafe(turn.progress, lambda words: sounds_unsafe(turn.catalog, words))
-        turn.conversation.keep_progress(turn.progress)
+        session.progress = turn.progress
 
 
 class SaveProgressInterceptor(AbstractResponseInterceptor):
-    """Keep the turn's progress in the session, and save it if it changed."""
+    """Save the turn's progress if it changed, and write the session back."""
+
+    def __init__(self, store: ProgressStore) -> None:
+        self.store = store
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
-        save_turn_progress(handler_input)
+        finish_turn(handler_input, self.store)
 
 
-def save_turn_progress(handler_input: HandlerInput) -> None:
-    if not _has_user(handler_input):
-        return
+def finish_turn(handler_input: HandlerInput, store: ProgressStore) -> None:
+    """The end of every turn, answered or apologised for: save, then write the session."""
     turn = Turn.of(handler_input)
-    session = handler_input.attributes_manager.session_attributes
-    turn.conversation.keep_progress(turn.progress)
-    if session.get(_UNLOADED) or turn.progress.fingerprint() == turn.conversation.saved_fingerprint:
+    if _has_user(handler_input):
+        turn.session.progress = turn.progress
+        _save(handler_input, turn, store)
+    turn.write_session()
+
+
+def _save(handler_input: HandlerInput, turn: Turn, store: ProgressStore) -> None:
+    session, progress = turn.session, turn.progress
+    if session.unloaded or progress.fingerprint() == session.saved:
         return
     if handler_input.attributes_manager.request_attributes.get(_STORE_FAILED):
         log.warning("progress save put off for %s: the store failed", _who(handler_input))
         return
-    manager = handler_input.attributes_manager
-    attributes = turn.progress.to_dict()
-    counted = turn.conversation.counted(turn.progress, time.time())
-    if counted is not None:  # what a merge on conflict adds to the stored counts
-        attributes["sessions"][turn.conversation.session_id] = counted
-        attributes[SESSION_KEY] = turn.conversation.session_id
-    manager.persistent_attributes = attributes
+    # What a merge on conflict adds to the stored counts: everything this session counted.
+    counted = session.counted(progress, time.time())
+    session_id = session.key() if counted is not None else None
+    before = progress.sessions.get(session_id) if session_id else None
+    if session_id:
+        progress.sessions[session_id] = counted
     try:
-        manager.save_persistent_attributes()
+        store.save(envelope_user_key(handler_input.request_envelope), progress, session_id)
     except RecordDeleted:  # forgotten on another device meanwhile: this session forgets too
         log.warning("progress save skipped for %s: record deleted", _who(handler_input))
         start_afresh(turn)
@@ -130,10 +135,14 @@ def save_turn_progress(handler_input: HandlerInput) -> None:
     except Exception as error:  # keep it in the session; the next turn tries again
         log.warning("progress save failed for %s: %s", _who(handler_input), _why(error))
         count(STORE_ERRORS)
+        # The entry is what the store holds for this session: unsaved, it would be counted
+        # again on top of the counters it came from.
+        if session_id and before is None:
+            del progress.sessions[session_id]
+        elif session_id:
+            progress.sessions[session_id] = before
         return
-    turn.progress = Progress.from_dict(attributes)
-    turn.conversation.keep_progress(turn.progress)
-    turn.conversation.mark_saved(turn.progress)
+    session.mark_saved(progress)
 
 
 def forget_progress(handler_input: HandlerInput) -> None:
@@ -149,12 +158,13 @@ def forget_progress(handler_input: HandlerInput) -> None:
     except Exception:
         manager.request_attributes[_STORE_FAILED] = True
         raise
-    start_afresh(Turn.of(handler_input))
-    manager.session_attributes.pop(_UNLOADED, None)
+    turn = Turn.of(handler_input)
+    start_afresh(turn)
+    turn.session.unloaded = False
 
 
 def start_afresh(turn: Turn) -> None:
     """Empty progress, counted as saved: nothing is written until something new happens."""
     turn.progress = Progress()
-    turn.conversation.keep_progress(turn.progress)
-    turn.conversation.mark_saved(turn.progress)
+    turn.session.progress = turn.progress
+    turn.session.mark_saved(turn.progress)

@@ -16,9 +16,8 @@ import logging
 import os
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -26,30 +25,43 @@ from aws_lambda_powertools.metrics import MetricUnit
 from trust_coach import telemetry
 from trust_coach.store.base import user_key
 
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+Handler = Callable[[Any, Any], dict[str, Any]]  # any event: Lambda hands over any JSON
 PACKAGE_LOGGER = "trust_coach"
 CRISIS_INTENT = "CrisisIntent"
+MAX_LABEL_CHARS = 100
 
 # An invocation that counted nothing (say, a SessionEndedRequest) is normal here.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
-def request_keys(event: dict[str, Any]) -> dict[str, str]:
-    """What each log line of this invocation says about the request: no raw ids, no words."""
-    request = event.get("request") or {}
-    system = (event.get("context") or {}).get("System") or {}
-    user_id = (system.get("user") or {}).get("userId")
+def request_keys(event: Any) -> dict[str, str]:
+    """What each log line of this invocation says about the request: no raw ids, no words.
+    Any event at all is read without raising: the answer to a malformed one is logged too."""
+    envelope = _object(event)
+    request = _object(envelope.get("request"))
+    system = _object(_object(envelope.get("context")).get("System"))
+    user_id = _object(system.get("user")).get("userId")
     keys = {
-        "request_type": str(request.get("type", "")),
-        "locale": str(request.get("locale", "")),
+        "request_type": _label(request.get("type")),
+        "locale": _label(request.get("locale")),
     }
-    intent = (request.get("intent") or {}).get("name")
+    intent = _label(_object(request.get("intent")).get("name"))
     if intent:
-        keys["intent"] = str(intent)
+        keys["intent"] = intent
     # A call for help is sensitive health data: its log lines are not tied to anyone.
-    if user_id and intent != CRISIS_INTENT:
+    if isinstance(user_id, str) and user_id and intent != CRISIS_INTENT:
         keys["user"] = user_key(user_id)
     return keys
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object of the event, or an empty one for anything else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _label(value: Any) -> str:
+    """A name from the event (a request type, a locale), kept short: it is any sender's text."""
+    return value[:MAX_LABEL_CHARS] if isinstance(value, str) else ""
 
 
 def request_id(event: Any) -> Any:
@@ -110,7 +122,7 @@ class Observability:
         def with_context(instrumented: Handler) -> Handler:
             # Powertools reads the Lambda context; a local call (None) gets a stand-in.
             @wraps(instrumented)
-            def call(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            def call(event: Any, context: Any) -> dict[str, Any]:
                 return instrumented(event, context if context is not None else LocalContext())
 
             return call
@@ -121,7 +133,7 @@ class Observability:
         @logger.inject_lambda_context(correlation_id_path=path, clear_state=True)
         @metrics.log_metrics(capture_cold_start_metric=True)
         @wraps(handler)
-        def instrumented(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        def instrumented(event: Any, context: Any) -> dict[str, Any]:
             if path is None:
                 logger.set_correlation_id(request_id(event))
             logger.append_keys(**request_keys(event))
@@ -133,8 +145,7 @@ class Observability:
         return with_context(instrumented)
 
 
-@dataclass(frozen=True)
-class LocalContext:
+class LocalContext(NamedTuple):
     """What powertools reads from a Lambda context, for calls made outside Lambda."""
 
     function_name: str = "trust-coach-local"

@@ -1,135 +1,61 @@
-"""The user's progress and the conversation's place: the only code that knows attribute keys.
+"""The user's progress (what the skill remembers between sessions) and merging two copies of it.
 
-`Progress` is what persists between sessions. `Conversation` wraps the session attributes of
-one Alexa session: a copy of the progress (so the store is read at most once per session),
-what was last saved, and where in the conversation the user is.
+`Progress` is read from a plain record once, where it comes in: the store's record, or the
+session's copy (`session.py`). Reading checks every field's type, range and size; anything
+out of bounds is dropped or clamped, and the kind of damage is reported, never the value.
+Inside the skill progress is changed in place; it becomes a plain dict again only where it
+goes out (the store's record, the session's attributes).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import uuid
-from collections.abc import Callable
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date
 from decimal import Decimal
-from functools import cache
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
-# Bounds that keep a stored record small however long someone uses the skill.
+# Bounds that keep a record small however long someone uses the skill, and however a
+# forged session tries to make it big.
 MAX_PRACTICE_DAYS = 14
 MAX_TIPS_REMEMBERED = 64
+MAX_COUNT = 1_000_000  # visits, or times one exercise was done
+MAX_VERSION = 2**53  # a DynamoDB number, and a JSON one, stays exact up to here
+MAX_STRATEGY_NUMBER = 99  # before the catalog narrows it (see `Progress.fit`)
+MAX_KINDS = 64  # exercises counted, and last practice dates kept, by exercise id
+MAX_ID_CHARS = 32  # an exercise id or a session id
+MAX_TIP_ID_CHARS = 64
+MAX_EXERCISE_COUNT = 10_000  # a saved exercise's rounds or step, before the exercise narrows it
+MAX_EPOCH_SECONDS = 1e11  # about the year 5100
+MAX_EXTRA_BYTES = 8 * 1024  # later features' data, as JSON
 # What the latest sessions each counted, so a save that timed out but landed later is never
 # counted twice (see merge). An entry is needed only while its session lives (minutes: Alexa
 # ends a silent session within seconds), so entries a day older than the newest are dropped,
-# and a live session's entry could only be lost after this many newer sessions.
+# and a live session's entry could only be lost after this many sessions saved after it.
 MAX_SESSIONS_REMEMBERED = 8
 SESSION_MEMORY_SECONDS = 24 * 3600
 
-
-# Values that are their own plain copy. Checking the exact type first spares most values the
-# isinstance checks and a call each: progress is read, copied and hashed several times a turn.
-_LEAVES = frozenset({str, int, float, bool, type(None)})
+Damage = list[str]  # the kinds of damage found while reading, for one log line
 
 
-def _plain(value: Any) -> Any:
-    """Turn DynamoDB's Decimals back into ints/floats, recursively."""
-    if type(value) in _LEAVES:
-        return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: v if type(v) in _LEAVES else _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [v if type(v) in _LEAVES else _plain(v) for v in value]
-    return value
+def kinds(damage: Damage) -> str:
+    """The kinds of damage for a log line, each once: never the values, which may be anything
+    someone sent."""
+    return ", ".join(dict.fromkeys(damage))
 
 
-@cache
-def _options(annotation: str) -> tuple[tuple[str, str, str], ...]:
-    """An annotation's alternatives as (option, base, inner), parsed once per annotation."""
-    parsed = []
-    for option in (part.strip() for part in annotation.split("|")):
-        base, _, inner = option.partition("[")
-        parsed.append((option, base, inner))
-    return tuple(parsed)
+class ContentBounds(Protocol):
+    """What today's content allows: `Progress.fit` drops what it does not."""
 
+    @property
+    def strategies(self) -> int: ...
 
-def _fits(value: Any, annotation: str) -> bool:
-    """Whether a plain JSON value matches a field annotation such as `list[int] | None`."""
-    return _checker(annotation)(value)
-
-
-Check = Callable[[Any], bool]
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_float(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_str(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _is_none(value: Any) -> bool:
-    return value is None
-
-
-_SCALAR_CHECKS: dict[str, Check] = {"int": _is_int, "float": _is_float, "str": _is_str}
-
-
-def _items_check(item: str) -> Callable[[Any], bool]:
-    """A test that every item of a list (or value of a dict) fits `item`."""
-    if item == "str":  # the common cases, without a call per item
-        return lambda items: all(isinstance(v, str) for v in items)
-    if item == "int":
-        return lambda items: all(isinstance(v, int) and not isinstance(v, bool) for v in items)
-    check = _checker(item)
-    return lambda items: all(check(v) for v in items)
-
-
-@cache
-def _checker(annotation: str) -> Check:
-    """The test `_fits` applies for an annotation, worked out once.
-
-    As written, the first alternative of the value's kind decides: a scalar one says yes, a
-    list or dict one says whether the items fit. A dict or list is no scalar kind, so the test
-    is: a dict by the first dict alternative, a list by the first list one, else any scalar.
-    """
-    scalars: list[Check] = []
-    dict_items: Callable[[Any], bool] | None = None
-    list_items: Callable[[Any], bool] | None = None
-    has_dict = has_list = False
-    for option, base, inner in _options(annotation):
-        if option == "None":
-            scalars.append(_is_none)
-        elif base in _SCALAR_CHECKS:
-            scalars.append(_SCALAR_CHECKS[base])
-        elif base == "dict" and not has_dict:
-            has_dict = True
-            item = inner.rstrip("]").partition(",")[2].strip() or "Any"
-            dict_items = None if item == "Any" else _items_check(item)
-        elif base == "list" and not has_list:
-            has_list = True
-            list_items = _items_check(inner.rstrip("]"))
-    if not has_dict and not has_list and len(scalars) == 1:
-        return scalars[0]
-
-    def check(value: Any) -> bool:
-        if isinstance(value, dict):
-            return has_dict and (
-                all(isinstance(k, str) for k in value)
-                and (dict_items is None or dict_items(value.values()))
-            )
-        if isinstance(value, list):
-            return list_items is not None and list_items(value)
-        return any(test(value) for test in scalars)
-
-    return check
+    def exercise_segments(self, exercise_id: str, rounds: int) -> int | None:
+        """How many segments the exercise has at `rounds`, if it exists and `rounds` is a
+        value it would use; else None."""
 
 
 @dataclass
@@ -144,7 +70,7 @@ class Progress:
     tip_date: str | None = None
     tip_id: str | None = None
     visits: int = 0
-    exercise: dict[str, Any] | None = None  # an unfinished exercise: id, step, options
+    exercise: dict[str, Any] | None = None  # an unfinished exercise: id, rounds, step
     exercises_done: dict[str, int] = field(default_factory=dict)
     last_practice: dict[str, str] = field(default_factory=dict)  # exercise id -> ISO date
     practice_days: list[str] = field(default_factory=list)  # ISO dates, newest last
@@ -156,43 +82,80 @@ class Progress:
     def is_new(self) -> bool:
         return self.visits == 0 and self.version == 0
 
-    def to_dict(self) -> dict[str, Any]:
-        # A plain copy, as dataclasses.asdict gives, without its per-value deepcopy: this runs
-        # several times a turn, and asdict was the largest cost of a warm turn.
-        return _copied_fields(self)
-
     @classmethod
-    def from_dict(cls, raw: Any) -> Progress:
-        """Build progress from stored or session attributes.
+    def from_dict(cls, raw: Any, damage: Damage | None = None) -> Progress:
+        """Progress from a stored record or the session's copy.
 
-        Missing keys take their defaults; unknown keys are dropped; a value of the wrong type
-        (a damaged record, a tampered session) is replaced by the default rather than kept.
+        Missing keys take their defaults and unknown keys are dropped. A value of the wrong
+        type takes its field's default; one out of range or too big is clamped or dropped.
+        Each kind of damage is added to `damage`.
         """
-        if not isinstance(raw, dict) or not raw:
+        found: Damage = [] if damage is None else damage
+        if not isinstance(raw, Mapping):
+            if raw is not None:
+                found.append("progress")
             return cls()
-        if type(raw) is not dict:
-            raw = dict(raw.items())
-        values = {}
-        for name, check in _FIELD_CHECKS:
+        progress = cls()
+        for name, read in _READERS.items():
             if name in raw:
-                value = _plain(raw[name])  # only the fields kept are worth converting
-                if check(value):
-                    values[name] = value
-        progress = cls(**values)
-        progress.tips_heard = progress.tips_heard[-MAX_TIPS_REMEMBERED:]
-        progress.practice_days = progress.practice_days[-MAX_PRACTICE_DAYS:]
-        if "sessions" in raw:
-            progress.sessions = _read_sessions(raw["sessions"])
+                value = read(raw[name])
+                if value is _DAMAGED:
+                    found.append(name)
+                    continue
+                if isinstance(value, _Clamped):
+                    found.append(name)
+                    value = value.value
+                setattr(progress, name, value)
         return progress
 
+    def to_dict(self) -> dict[str, Any]:
+        """A plain copy, sharing no list or dict with the progress."""
+        return {
+            "version": self.version,
+            "last_strategy": self.last_strategy,
+            "position_at": self.position_at,
+            "strategies_heard": list(self.strategies_heard),
+            "tips_heard": list(self.tips_heard),
+            "tip_date": self.tip_date,
+            "tip_id": self.tip_id,
+            "visits": self.visits,
+            "exercise": _copied(self.exercise),
+            "exercises_done": dict(self.exercises_done),
+            "last_practice": dict(self.last_practice),
+            "practice_days": list(self.practice_days),
+            "extra": _copied(self.extra),
+            "sessions": {sid: _entry_copy(entry) for sid, entry in self.sessions.items()},
+        }
+
     def copy(self) -> Progress:
-        """An independent copy of progress that is already valid (no re-validation)."""
-        return Progress(**_copied_fields(self))
+        return Progress(**self.to_dict())
+
+    def replace_with(self, other: Progress) -> None:
+        """Become `other` (what a save stored, merged or not), so the one object a turn
+        holds stays the one it changes."""
+        for name in _FIELD_NAMES:
+            setattr(self, name, getattr(other, name))
+
+    def fit(self, bounds: ContentBounds, damage: Damage) -> None:
+        """Drop what today's content does not have: a strategy number beyond the catalog,
+        an exercise that is gone or whose saved place is outside it."""
+        if self.last_strategy is not None and self.last_strategy > bounds.strategies:
+            self.last_strategy = None
+            damage.append("last_strategy")
+        heard = [n for n in self.strategies_heard if n <= bounds.strategies]
+        if len(heard) != len(self.strategies_heard):
+            self.strategies_heard = heard
+            damage.append("strategies_heard")
+        saved = self.exercise
+        if saved is not None:
+            segments = bounds.exercise_segments(saved["id"], saved["rounds"])
+            if segments is None or saved["step"] >= segments:
+                self.exercise = None
+                damage.append("exercise")
 
     def fingerprint(self) -> str:
         """A short digest of the content, to tell whether a save is due. Not the version, nor
         the session counts: only a save changes those, so they never make one due."""
-        # The values themselves: a copy (to_dict) would encode the same.
         body = {name: getattr(self, name) for name in _FINGERPRINTED}
         encoded = _FINGERPRINT_JSON.encode(body).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
@@ -211,47 +174,277 @@ class Progress:
             del self.practice_days[:-MAX_PRACTICE_DAYS]
 
 
-# Each field's name and annotation, read once rather than on every (de)serialisation.
-_FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, str(f.type)) for f in fields(Progress))
-# `sessions` is read by `_read_sessions`, which checks and copies its entries in one pass.
-_FIELD_CHECKS: tuple[tuple[str, Check], ...] = tuple(
-    (n, _checker(a)) for n, a in _FIELDS if n != "sessions"
-)
-_FINGERPRINTED = tuple(name for name, _ in _FIELDS if name not in ("version", "sessions"))
+_FIELD_NAMES = tuple(f.name for f in fields(Progress))
+_FINGERPRINTED = tuple(name for name in _FIELD_NAMES if name not in ("version", "sessions"))
 # What fingerprint encodes with: json.dumps(sort_keys=True, default=str), made once.
 _FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
 
-def _copied_fields(progress: Progress) -> dict[str, Any]:
-    """Each field's value by name, copied as `_copied` copies (plain values need no call)."""
-    copied = {}
-    for name, _ in _FIELDS:
-        value = getattr(progress, name)
-        if name == "sessions":
-            copied[name] = _copied_sessions(value)
-        else:
-            copied[name] = value if type(value) in _LEAVES else _copied(value)
-    return copied
+@dataclass(frozen=True)
+class Counters:
+    """A session's copy's counters as last loaded or saved: what it has counted since is
+    the difference (see `session_count`)."""
+
+    visits: int = 0
+    done: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, progress: Progress) -> Counters:
+        return cls(progress.visits, dict(progress.exercises_done))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"visits": self.visits, "exercises_done": dict(self.done)}
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Counters | None:
+        if not isinstance(raw, Mapping):
+            return None
+        visits = _count(raw.get("visits", 0))
+        done = _read_counts(raw.get("exercises_done", {}))
+        if visits is None or not isinstance(done, dict):
+            return None
+        return cls(visits, done)
 
 
-def _copied_sessions(sessions: dict[str, Any]) -> dict[str, Any]:
-    """A copy of well-formed session entries (flat but for `done`), without recursion."""
-    return {
-        sid: {**entry, "done": dict(entry.get("done") or {})} for sid, entry in sessions.items()
-    }
+# Reading -------------------------------------------------------------------------------------
+class _Damaged:
+    """A value that cannot be read: the field keeps its default."""
 
 
-def _copied(value: Any) -> Any:
-    """A deep copy of a JSON-like value (what progress holds): dicts and lists are new."""
-    if type(value) in _LEAVES:
+_DAMAGED = _Damaged()
+
+
+class _Clamped(NamedTuple):
+    """A value read, but only after dropping or clamping part of it."""
+
+    value: Any
+
+
+def _whole(value: Any) -> int | None:
+    """An int (not a bool), or a whole Decimal as DynamoDB returns numbers; else None."""
+    if type(value) is int:
         return value
-    if isinstance(value, dict):
-        return {k: v if type(v) in _LEAVES else _copied(v) for k, v in value.items()}
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return None
+
+
+def _count(value: Any) -> int | None:
+    """A whole number from 0 to MAX_COUNT, clamped from above; None if not one at all."""
+    number = _whole(value)
+    return None if number is None or number < 0 else min(number, MAX_COUNT)
+
+
+def _read_version(value: Any) -> Any:
+    number = _whole(value)
+    return number if number is not None and 0 <= number <= MAX_VERSION else _DAMAGED
+
+
+def _read_strategy(value: Any) -> Any:
+    if value is None:
+        return None
+    number = _whole(value)
+    return number if number is not None and 1 <= number <= MAX_STRATEGY_NUMBER else _DAMAGED
+
+
+def _read_moment(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        value = float(value)
+    if type(value) not in (int, float) or not math.isfinite(value):
+        return _DAMAGED
+    return float(value) if 0 <= value <= MAX_EPOCH_SECONDS else _DAMAGED
+
+
+def _read_visits(value: Any) -> Any:
+    number = _whole(value)
+    if number is None or number < 0:
+        return _DAMAGED
+    return number if number <= MAX_COUNT else _Clamped(MAX_COUNT)
+
+
+def _read_strategies(value: Any) -> Any:
+    if not isinstance(value, list):
+        return _DAMAGED
+    numbers = [_whole(item) for item in value]
+    if any(number is None for number in numbers):
+        return _DAMAGED
+    kept = sorted({n for n in numbers if n is not None and 1 <= n <= MAX_STRATEGY_NUMBER})
+    return kept if len(kept) == len(set(numbers)) else _Clamped(kept)
+
+
+def _read_tips(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return _DAMAGED
+    kept = [tip for tip in value if len(tip) <= MAX_TIP_ID_CHARS][-MAX_TIPS_REMEMBERED:]
+    return kept if len(kept) == len(value) else _Clamped(kept)
+
+
+def _read_date(value: Any) -> Any:
+    return value if value is None or _is_date(value) else _DAMAGED
+
+
+def _read_tip_id(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and len(value) <= MAX_TIP_ID_CHARS):
+        return value
+    return _DAMAGED
+
+
+def _read_exercise(value: Any) -> Any:
+    """An unfinished exercise as {"id", "rounds", "step"}; anything else is none at all."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        return _DAMAGED
+    ident, rounds, step = value.get("id"), _whole(value.get("rounds")), _whole(value.get("step"))
+    if not _is_id(ident) or rounds is None or step is None:
+        return _DAMAGED
+    if not (0 <= rounds <= MAX_EXERCISE_COUNT and 0 <= step <= MAX_EXERCISE_COUNT):
+        return _DAMAGED
+    return {"id": ident, "rounds": rounds, "step": step}
+
+
+def _read_counts(value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        return _DAMAGED
+    counts = {}
+    clamped = False
+    for key, raw in value.items():
+        count = _whole(raw)
+        if not isinstance(key, str) or count is None:
+            return _DAMAGED
+        if not _is_id(key) or count < 0 or len(counts) == MAX_KINDS:
+            clamped = True
+            continue
+        clamped = clamped or count > MAX_COUNT
+        counts[key] = min(count, MAX_COUNT)
+    return _Clamped(counts) if clamped else counts
+
+
+def _read_last_practice(value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        return _DAMAGED
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return _DAMAGED
+    kept = {k: v for k, v in value.items() if _is_id(k) and _is_date(v)}
+    kept = dict(list(kept.items())[:MAX_KINDS])
+    return kept if len(kept) == len(value) else _Clamped(kept)
+
+
+def _read_days(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(day, str) for day in value):
+        return _DAMAGED
+    kept = [day for day in value if _is_date(day)][-MAX_PRACTICE_DAYS:]
+    return kept if len(kept) == len(value) else _Clamped(kept)
+
+
+def _read_extra(value: Any) -> Any:
+    """Later features' data as it is, while it stays small: an entry that would take the
+    whole past MAX_EXTRA_BYTES (as JSON), or that JSON cannot hold, is dropped."""
+    if not isinstance(value, Mapping):
+        return _DAMAGED
+    kept: dict[str, Any] = {}
+    size = 0
+    for key, raw in value.items():
+        if not isinstance(key, str):
+            return _DAMAGED
+        plain = _plain(raw)
+        try:
+            size += len(json.dumps({key: plain}, allow_nan=False))
+        except (TypeError, ValueError, RecursionError):
+            size = MAX_EXTRA_BYTES + 1
+        if size > MAX_EXTRA_BYTES:
+            return _Clamped(kept)
+        kept[key] = plain
+    return kept
+
+
+def _read_sessions(value: Any) -> Any:
+    """The well-formed entries of a `sessions` map, as new plain dicts, the newest kept; a
+    damaged entry is dropped (its session's counts then merge as the larger ones)."""
+    if not isinstance(value, Mapping):
+        return _DAMAGED
+    kept = {}
+    for sid, entry in value.items():
+        read = _read_entry(entry)
+        if _is_session_id(sid) and read is not None:
+            kept[sid] = read
+    newest = newest_sessions(kept)
+    return newest if len(newest) == len(value) else _Clamped(newest)
+
+
+def _read_entry(entry: Any) -> dict[str, Any] | None:
+    if not isinstance(entry, Mapping):
+        return None
+    seq, at = _whole(entry.get("seq", 0)), _whole(entry.get("at", 0))
+    visits, done = _count(entry.get("visits", 0)), _read_counts(entry.get("done", {}))
+    if seq is None or at is None or visits is None or not isinstance(done, dict):
+        return None
+    if not (0 <= seq <= MAX_VERSION and 0 <= at <= MAX_EPOCH_SECONDS):
+        return None
+    return {"seq": seq, "at": at, "visits": visits, "done": done}
+
+
+_READERS = {
+    "version": _read_version,
+    "last_strategy": _read_strategy,
+    "position_at": _read_moment,
+    "strategies_heard": _read_strategies,
+    "tips_heard": _read_tips,
+    "tip_date": _read_date,
+    "tip_id": _read_tip_id,
+    "visits": _read_visits,
+    "exercise": _read_exercise,
+    "exercises_done": _read_counts,
+    "last_practice": _read_last_practice,
+    "practice_days": _read_days,
+    "extra": _read_extra,
+    "sessions": _read_sessions,
+}
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID_CHARS
+
+
+def _is_session_id(value: Any) -> bool:
+    return _is_id(value) and value.isascii() and value.replace("-", "").replace("_", "").isalnum()
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB's Decimals as ints or floats, in a new copy of lists and dicts."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [v if type(v) in _LEAVES else _copied(v) for v in value]
+        return [_plain(v) for v in value]
     return value
 
 
+def _copied(value: Any) -> Any:
+    """A copy of a JSON-like value whose lists and dicts are new."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copied(v) for v in value]
+    return value
+
+
+def _entry_copy(entry: dict[str, Any]) -> dict[str, Any]:
+    return {**entry, "done": dict(entry.get("done") or {})}
+
+
+# Merging -------------------------------------------------------------------------------------
 def merge(stored: Progress, mine: Progress, session_id: str | None = None) -> Progress:
     """Combine two copies of one user's progress so that no update is lost.
 
@@ -262,7 +455,7 @@ def merge(stored: Progress, mine: Progress, session_id: str | None = None) -> Pr
     retried after landing, is not counted again. Without a session they never go down.
     """
     newer, older = (mine, stored) if mine.position_at >= stored.position_at else (stored, mine)
-    merged = Progress.from_dict(newer.to_dict())
+    merged = newer.copy()
     merged.version = stored.version
     if merged.last_strategy is None:  # an exercise moves the position but names no strategy
         merged.last_strategy = older.last_strategy
@@ -273,21 +466,22 @@ def merge(stored: Progress, mine: Progress, session_id: str | None = None) -> Pr
     counted = mine.sessions.get(session_id) if session_id else None
     if counted is not None:
         already = stored.sessions.get(session_id) or {}
-        merged.visits = stored.visits + _more(counted, already, "visits")
+        merged.visits = min(stored.visits + _more(counted, already, "visits"), MAX_COUNT)
         done = dict(stored.exercises_done)
         counted_done, already_done = counted.get("done", {}), already.get("done", {})
         for key in counted_done:
-            done[key] = done.get(key, 0) + _more(counted_done, already_done, key)
+            more = _more(counted_done, already_done, key)
+            done[key] = min(done.get(key, 0) + more, MAX_COUNT)
         merged.exercises_done = done
         # Other sessions' entries as stored: this copy's may be stale, or pruned since.
-        merged.sessions = _newest_sessions({**stored.sessions, session_id: counted})
+        merged.sessions = newest_sessions({**stored.sessions, session_id: _entry_copy(counted)})
     else:
         merged.visits = max(stored.visits, mine.visits)
         merged.exercises_done = {
             key: max(stored.exercises_done.get(key, 0), mine.exercises_done.get(key, 0))
             for key in stored.exercises_done.keys() | mine.exercises_done.keys()
         }
-        merged.sessions = dict(stored.sessions)
+        merged.sessions = {sid: _entry_copy(e) for sid, e in stored.sessions.items()}
     last = dict(older.last_practice)
     for key, day in newer.last_practice.items():
         last[key] = max(last.get(key, day), day)
@@ -297,7 +491,7 @@ def merge(stored: Progress, mine: Progress, session_id: str | None = None) -> Pr
     ]
     tip_pick = max((stored, mine), key=lambda p: p.tip_date or "")
     merged.tip_date, merged.tip_id = tip_pick.tip_date, tip_pick.tip_id
-    merged.extra = {**older.extra, **newer.extra}
+    merged.extra = {**_copied(older.extra), **_copied(newer.extra)}
     for key in older.extra.keys() & newer.extra.keys():
         # Counters kept by later features (maps of numbers) never go down either.
         if _is_counter(older.extra[key]) and _is_counter(newer.extra[key]):
@@ -309,72 +503,9 @@ def merge(stored: Progress, mine: Progress, session_id: str | None = None) -> Pr
     return merged
 
 
-def _more(counted: dict[str, Any], already: dict[str, Any], key: str) -> int:
+def _more(counted: Mapping[str, Any], already: Mapping[str, Any], key: str) -> int:
     """How much of a session's count the store does not hold yet; never negative."""
     return max(0, int(counted.get(key, 0)) - int(already.get(key, 0)))
-
-
-def session_count(
-    progress: Progress, base: Progress, synced: dict[str, Any] | None, at: float
-) -> dict[str, Any]:
-    """Everything one session counted: what it had counted when its copy was last loaded or
-    saved (`synced`, its entry then), plus what `progress` counted since (`base`, the
-    counters then). Stored under the session's id; `at` orders entries for pruning."""
-    synced = synced or {}
-    done = dict(synced.get("done") or {})
-    for key, count in progress.exercises_done.items():
-        done[key] = done.get(key, 0) + max(0, count - base.exercises_done.get(key, 0))
-    visits = synced.get("visits", 0) + max(0, progress.visits - base.visits)
-    return {"at": int(at), "visits": visits, "done": {k: v for k, v in done.items() if v}}
-
-
-def _newest_sessions(sessions: dict[str, Any]) -> dict[str, Any]:
-    """The entries of the last day (by the newest entry's time, not a clock), at most
-    MAX_SESSIONS_REMEMBERED of them: what keeps the record and each turn's work small."""
-    if len(sessions) <= 1:
-        return sessions
-    since = max(entry.get("at", 0) for entry in sessions.values()) - SESSION_MEMORY_SECONDS
-    recent = {sid: entry for sid, entry in sessions.items() if entry.get("at", 0) >= since}
-    if len(recent) <= MAX_SESSIONS_REMEMBERED:
-        return recent
-    newest = sorted(recent, key=lambda sid: recent[sid].get("at", 0))
-    return {sid: recent[sid] for sid in newest[-MAX_SESSIONS_REMEMBERED:]}
-
-
-def _read_sessions(raw: Any) -> dict[str, Any]:
-    """The well-formed entries of a stored or session `sessions` map, as new plain dicts; a
-    damaged entry is dropped (its session's counts then merge as the larger ones)."""
-    if not isinstance(raw, dict):
-        return {}
-    kept = {}
-    for sid, entry in raw.items():
-        if not isinstance(sid, str) or not isinstance(entry, dict):
-            continue
-        at, visits, done = _count(entry.get("at", 0)), _count(entry.get("visits", 0)), {}
-        raw_done = entry.get("done", {})
-        if at is None or visits is None or not isinstance(raw_done, dict):
-            continue
-        for key, value in raw_done.items():
-            count = _count(value)
-            if not isinstance(key, str) or count is None:
-                break
-            done[key] = count
-        else:
-            kept[sid] = {"at": at, "visits": visits, "done": done}
-    return _newest_sessions(kept)
-
-
-def _count(value: Any) -> int | None:
-    """A whole, non-negative number (DynamoDB's Decimal included) as an int, else None."""
-    if type(value) is int:
-        return value if value >= 0 else None
-    if isinstance(value, Decimal) and value == value.to_integral_value() and value >= 0:
-        return int(value)
-    return None
-
-
-def _counters(progress: Progress) -> dict[str, Any]:
-    return {"visits": progress.visits, "exercises_done": dict(progress.exercises_done)}
 
 
 def _is_counter(value: Any) -> bool:
@@ -383,93 +514,44 @@ def _is_counter(value: Any) -> bool:
     )
 
 
-class Conversation:
-    """Typed access to one session's attributes."""
+# Per-session counts --------------------------------------------------------------------------
+def session_count(
+    progress: Progress, base: Counters, synced: Mapping[str, Any] | None, at: float
+) -> dict[str, Any]:
+    """Everything one session counted: what it had counted when its copy was last loaded or
+    saved (`synced`, its entry then), plus what `progress` counted since (`base`, the
+    counters then). Stored under the session's id; `at` says when, for the day's cutoff."""
+    synced = synced or {}
+    done = dict(synced.get("done") or {})
+    for key, count in progress.exercises_done.items():
+        done[key] = min(done.get(key, 0) + max(0, count - base.done.get(key, 0)), MAX_COUNT)
+    visits = min(synced.get("visits", 0) + max(0, progress.visits - base.visits), MAX_COUNT)
+    return {
+        "seq": synced.get("seq", 0),
+        "at": int(at),
+        "visits": visits,
+        "done": {k: v for k, v in done.items() if v},
+    }
 
-    PROGRESS = "progress"
-    SAVED = "saved"
-    BASE = "base"  # the counters as last loaded or saved: what the session counted since
-    SESSION_ID = "sid"  # the session's key in Progress.sessions
-    PLACE = "place"
-    PENDING = "pending"
-    TIMEZONE = "tz"
 
-    def __init__(self, session_attributes: dict[str, Any]) -> None:
-        self._attrs = session_attributes
+def newest_sessions(sessions: dict[str, Any]) -> dict[str, Any]:
+    """The entries of the last day (by the newest entry's time, not a clock), at most
+    MAX_SESSIONS_REMEMBERED of them: what keeps the record and each turn's work small.
 
-    @property
-    def has_progress(self) -> bool:
-        return self.PROGRESS in self._attrs
+    Entries are ordered by `seq`, the record's version when the entry was last saved, which
+    no two saves share; an entry from before `seq` (0) is older than any with one, and among
+    those time and then the session id decide. So the entry a save just wrote is the newest,
+    and a session still going loses its entry only after that many others saved after it.
+    """
+    if len(sessions) <= 1:
+        return sessions
+    since = max(entry.get("at", 0) for entry in sessions.values()) - SESSION_MEMORY_SECONDS
+    recent = {sid: entry for sid, entry in sessions.items() if entry.get("at", 0) >= since}
+    if len(recent) <= MAX_SESSIONS_REMEMBERED:
+        return recent
+    return dict(sorted(recent.items(), key=_age)[-MAX_SESSIONS_REMEMBERED:])
 
-    def progress(self) -> Progress:
-        return Progress.from_dict(self._attrs.get(self.PROGRESS))
 
-    def keep_progress(self, progress: Progress) -> None:
-        self._attrs[self.PROGRESS] = progress.to_dict()
-
-    @property
-    def saved_fingerprint(self) -> str | None:
-        return self._attrs.get(self.SAVED)
-
-    def mark_saved(self, progress: Progress) -> None:
-        self._attrs[self.SAVED] = progress.fingerprint()
-        self.set_base(progress)
-
-    def base(self) -> Progress | None:
-        """The counters of this session's copy as last loaded or saved, if the session knows."""
-        raw = self._attrs.get(self.BASE)
-        return Progress.from_dict(raw) if isinstance(raw, dict) else None
-
-    def set_base(self, progress: Progress) -> None:
-        self._attrs[self.BASE] = _counters(progress)
-
-    @property
-    def session_id(self) -> str:
-        """This session's key in the record's per-session counts, made on first use."""
-        current = self._attrs.get(self.SESSION_ID)
-        if not isinstance(current, str) or not current:
-            current = uuid.uuid4().hex[:12]
-            self._attrs[self.SESSION_ID] = current
-        return current
-
-    def counted(self, progress: Progress, at: float) -> dict[str, Any] | None:
-        """Everything this session counted so far (see `session_count`), or None when it
-        counted nothing or lost track (no base): a merge then keeps the larger counts, which
-        for a session that counted nothing are the stored ones, and the record gains no entry."""
-        base = self.base()
-        if base is None:
-            return None
-        counted = session_count(progress, base, progress.sessions.get(self.session_id), at)
-        return counted if counted["visits"] or counted["done"] else None
-
-    @property
-    def place(self) -> dict[str, Any]:
-        """Where the user is in this session, e.g. {"area": "strategy", "number": 3}."""
-        place = self._attrs.get(self.PLACE)
-        return dict(place) if isinstance(place, dict) else {}
-
-    @place.setter
-    def place(self, value: dict[str, Any]) -> None:
-        self._attrs[self.PLACE] = value
-
-    @property
-    def pending(self) -> str | None:
-        """The yes/no question the skill asked last, if any."""
-        pending = self._attrs.get(self.PENDING)
-        return pending if isinstance(pending, str) else None
-
-    @pending.setter
-    def pending(self, value: str | None) -> None:
-        if value is None:
-            self._attrs.pop(self.PENDING, None)
-        else:
-            self._attrs[self.PENDING] = value
-
-    @property
-    def timezone(self) -> str | None:
-        zone = self._attrs.get(self.TIMEZONE)
-        return zone if isinstance(zone, str) else None
-
-    @timezone.setter
-    def timezone(self, value: str) -> None:
-        self._attrs[self.TIMEZONE] = value
+def _age(item: tuple[str, Mapping[str, Any]]) -> tuple[int, int, str]:
+    sid, entry = item
+    return entry.get("seq", 0), entry.get("at", 0), sid

@@ -46,10 +46,10 @@ def fetch_timezone(envelope: RequestEnvelope, timeout: float) -> str:
     except Exception as error:  # any failure means "use UTC", never a failed turn
         log.warning("time zone lookup failed: %s", type(error).__name__)
         return UTC
-    return name if isinstance(name, str) and _known(name) else UTC
+    return name if isinstance(name, str) and known_zone(name) else UTC
 
 
-def _known(name: str) -> bool:
+def known_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -1,10 +1,13 @@
-"""One request's view of the skill: its words, the user's progress, and how to answer.
+"""One request's view of the skill: its words, the session, the user's progress, how to answer.
 
 Handlers get a `Turn` and return a response; they never touch attribute keys or SSML tags.
+The session is read once when the turn is made and written back once when it ends
+(`interceptors.finish_turn`).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -12,13 +15,19 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from trust_coach.bounds import Bounds, bounds_for
 from trust_coach.budget import lookup_timeout
 from trust_coach.content import Catalog, catalog_for
+from trust_coach.places import Place
+from trust_coach.questions import Question
+from trust_coach.session import Session
 from trust_coach.speech import Speech
-from trust_coach.state import Conversation, Progress
+from trust_coach.state import Damage, Progress, kinds
 from trust_coach.timezone import fetch_timezone, local_date
 
 _TURN = "turn"
+
+log = logging.getLogger(__name__)
 
 
 class Turn:
@@ -27,11 +36,22 @@ class Turn:
         envelope = handler_input.request_envelope
         request = envelope.request
         self.catalog: Catalog = catalog_for(getattr(request, "locale", None))
+        self.bounds: Bounds = bounds_for(self.catalog)
         # Skill events arrive without a session: they get a throwaway one.
         manager = handler_input.attributes_manager
-        attributes = manager.session_attributes if envelope.session is not None else {}
-        self.conversation = Conversation(attributes)
-        self.progress = self.conversation.progress()
+        self.attributes: dict[str, Any] = {}
+        damage: Damage = []
+        if envelope.session is not None:
+            if not isinstance(manager.session_attributes, dict):
+                damage.append("attributes")
+                manager.session_attributes = {}
+            self.attributes = manager.session_attributes
+        self.session = Session.read(self.attributes, self.bounds, damage)
+        if damage:
+            log.warning("session data out of bounds, dropped or clamped: %s", kinds(damage))
+        # The progress this turn changes in place; the load interceptor replaces it with the
+        # stored one when the session has none yet.
+        self.progress: Progress = self.session.progress or Progress()
         self.now: datetime = _request_time(getattr(request, "timestamp", None))
         self.started = time.monotonic()  # the turn's time budget runs from here
         self.request_id: str = getattr(request, "request_id", "") or ""
@@ -45,14 +65,42 @@ class Turn:
         return attributes[_TURN]
 
     @property
-    def progress(self) -> Progress:
-        return self._progress
+    def place(self) -> Place:
+        """Where the user is in this session."""
+        return self.session.place
 
-    @progress.setter
-    def progress(self, value: Progress) -> None:
-        if value.last_strategy not in range(1, len(self.catalog.strategies) + 1):
-            value.last_strategy = None  # a damaged record must not break every launch
-        self._progress = value
+    @place.setter
+    def place(self, value: Place) -> None:
+        self.session.place = value
+
+    @property
+    def question(self) -> Question | None:
+        """The question the skill asked last, if the last turn asked one."""
+        return self.session.question
+
+    @property
+    def intent(self) -> str | None:
+        """The intent's name; None for other requests, or an IntentRequest naming none."""
+        return intent_name(self.handler_input)
+
+    def slot(self, name: str) -> str | None:
+        """A slot's resolved value id or name if Alexa resolved it, else what was heard."""
+        request = self.handler_input.request_envelope.request
+        intent = getattr(request, "intent", None)
+        slots = getattr(intent, "slots", None) or {}
+        slot = slots.get(name) if isinstance(slots, dict) else None
+        if slot is None:
+            return None
+        resolutions = getattr(slot, "resolutions", None)
+        for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+            status = getattr(getattr(authority, "status", None), "code", None)
+            values = getattr(authority, "values", None) or []
+            if getattr(status, "value", status) == "ER_SUCCESS_MATCH" and values:
+                resolved = values[0].value
+                if resolved is not None and (resolved.id or resolved.name):
+                    return resolved.id or resolved.name
+        value = getattr(slot, "value", None)
+        return value if isinstance(value, str) and value.strip() else None
 
     @property
     def user_salt(self) -> str:
@@ -60,19 +108,6 @@ class Turn:
         system = self.handler_input.request_envelope.context
         user = system.system.user if system and system.system else None
         return (user.user_id if user else None) or ""
-
-    @property
-    def place(self) -> dict[str, Any]:
-        """Where the user is; a strategy place whose number the catalog lacks (a damaged
-        session) counts as nowhere, so handlers can trust the number."""
-        place = self.conversation.place
-        if place.get("area") == "strategy" and not self.catalog.has_strategy(place.get("number")):
-            return {}
-        return place
-
-    @place.setter
-    def place(self, value: dict[str, Any]) -> None:
-        self.conversation.place = value
 
     def say(self, key: str, **values: Any) -> str:
         """A prompt from the catalog; the variant changes from request to request."""
@@ -86,25 +121,39 @@ class Turn:
 
     def today(self) -> str:
         """The user's local date, looking the time zone up once per session."""
-        zone = self.conversation.timezone
+        zone = self.session.timezone
         if zone is None:
             elapsed = time.monotonic() - self.started
             zone = fetch_timezone(self.handler_input.request_envelope, lookup_timeout(elapsed))
-            self.conversation.timezone = zone
+            self.session.timezone = zone
         return local_date(self.now, zone)
 
-    def ask(self, speech: Speech, reprompt: str | Speech, pending: str | None = None) -> Response:
-        """Answer and keep the microphone open; `pending` is what a plain "yes" would mean."""
-        self.conversation.pending = pending
+    def ask(
+        self, speech: Speech, reprompt: str | Speech, question: Question | None = None
+    ) -> Response:
+        """Answer and keep the microphone open; `question` is what a short reply answers."""
+        self.session.question = question
         again = reprompt if isinstance(reprompt, Speech) else self.speech(reprompt)
         builder = self.handler_input.response_builder
         return builder.speak(speech.body).ask(again.body).response
 
     def tell(self, speech: Speech) -> Response:
         """Answer and end the session."""
-        self.conversation.pending = None
+        self.session.question = None
         builder = self.handler_input.response_builder
         return builder.speak(speech.body).set_should_end_session(True).response
+
+    def write_session(self) -> None:
+        """Put the session back into the response's attributes (the end of the turn)."""
+        self.session.write(self.attributes)
+
+
+def intent_name(handler_input: HandlerInput) -> str | None:
+    """The intent's name, if the request is an IntentRequest naming one (the SDK's helper
+    raises on one that names none)."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    name = getattr(intent, "name", None)
+    return name if isinstance(name, str) else None
 
 
 def _request_time(timestamp: Any) -> datetime:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from trust_coach.content import stamp
 from trust_coach.spelling import respell
@@ -27,8 +26,7 @@ class ContentError(Exception):
     """A content file is missing, is not JSON, or breaks its schema."""
 
 
-@dataclass(frozen=True)
-class Strategy:
+class Strategy(NamedTuple):
     id: str
     number: int
     name: str
@@ -39,8 +37,7 @@ class Strategy:
     question: str
 
 
-@dataclass(frozen=True)
-class Tip:
+class Tip(NamedTuple):
     id: str
     strategy: str
     text: str

@@ -1,7 +1,8 @@
 """The ordered handler list: the first whose `can_handle` is true answers the request.
 
-Order matters: safety comes before everything; handlers that depend on where the user is
-come before the general ones for the same intent.
+Order matters: safety comes before everything; a handler that applies only somewhere (in an
+exercise, on a strategy, after the safety numbers) comes before the general one for the
+same intent. What "yes" and "no" mean after each question is the table in `followups.py`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from trust_coach.handlers.exercises import (
     ExerciseHelpHandler,
     ExercisePreviousHandler,
     ExerciseRepeatHandler,
+    ExerciseResumeHandler,
     ExerciseStartOverHandler,
     ExerciseStopHandler,
     ForgivenessHandler,
     PauseHandler,
-    ResumePlaybackHandler,
 )
 from trust_coach.handlers.followups import NoHandler, YesHandler
 from trust_coach.handlers.launch import LaunchHandler
@@ -32,30 +33,37 @@ from trust_coach.handlers.navigation import (
     NavigateHomeHandler,
     RepeatHandler,
     SessionEndedHandler,
-    StartOverHandler,
     StopHandler,
     UnknownRequestHandler,
 )
 from trust_coach.handlers.privacy import ForgetProgressHandler, SkillEventHandler
-from trust_coach.handlers.promises import PromiseIntentHandler, PromiseNotCaughtHandler
-from trust_coach.handlers.resume import ResumeHandler
-from trust_coach.handlers.safety import SafetyHandler
+from trust_coach.handlers.promises import (
+    ChosenPromiseHandler,
+    PromiseFollowUpHandler,
+    PromiseIntentHandler,
+    PromiseNotCaughtHandler,
+)
+from trust_coach.handlers.safety import SafetyHandler, SafetyRepeatHandler, SafetyStopHandler
 from trust_coach.handlers.sharing import ShareHandler
 from trust_coach.handlers.strategies import (
     ListStrategiesHandler,
     NextHandler,
     PreviousHandler,
+    ResumeHandler,
+    StartOverHandler,
     StrategyHandler,
+    StrategyRepeatHandler,
     TellMeMoreHandler,
     TryTodayHandler,
 )
-from trust_coach.handlers.tips import DailyTipHandler
+from trust_coach.handlers.tips import DailyTipHandler, TipRepeatHandler
 
 
 def request_handlers() -> list[AbstractRequestHandler]:
     return [
         SkillEventHandler(),
         SafetyHandler(),
+        PromiseFollowUpHandler(),  # a launch that asks how a promise went
         LaunchHandler(),
         SessionEndedHandler(),
         # Mid-exercise, these built-ins act on the exercise (each applies only there).
@@ -68,6 +76,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         ExerciseFallbackHandler(),
         BreathingHandler(),
         ForgivenessHandler(),
+        ChosenPromiseHandler(),  # "an exercise" that lands on the small promise
         ExerciseHandler(),
         ExerciseChoiceHandler(),
         ListeningHandler(),
@@ -76,7 +85,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         PromiseIntentHandler(),
         PromiseNotCaughtHandler(),
         PauseHandler(),
-        ResumePlaybackHandler(),
+        SafetyStopHandler(),  # after the numbers: a kind close that points to them again
         StopHandler(),
         ListStrategiesHandler(),
         StrategyHandler(),
@@ -84,12 +93,16 @@ def request_handlers() -> list[AbstractRequestHandler]:
         TryTodayHandler(),
         NextHandler(),
         PreviousHandler(),
+        ExerciseResumeHandler(),  # "continue" to an exercise left partway
         ResumeHandler(),
         ShareHandler(),
         DailyTipHandler(),
         ForgetProgressHandler(),
         YesHandler(),
         NoHandler(),
+        StrategyRepeatHandler(),
+        TipRepeatHandler(),
+        SafetyRepeatHandler(),
         RepeatHandler(),
         StartOverHandler(),
         HelpHandler(),

@@ -1,4 +1,9 @@
-"""What every handler shares: matching by request type or intent name, and the Turn."""
+"""What every handler shares: matching by request type or intent name, and the Turn.
+
+Handler modules (one per conversation area) import this and the modules below them, never
+each other: what one area's question leads to in another is the follow-up table's to say
+(`followups.py`), and which area answers a request is the ordered list's (`__init__.py`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
-from trust_coach.turn import Turn
+from trust_coach.places import At
+from trust_coach.telemetry import LAUNCHES, count
+from trust_coach.turn import Turn, intent_name
+
+SKILL_EVENT_PREFIX = "AlexaSkillEvent."
 
 
 class TurnHandler(AbstractRequestHandler):
@@ -39,27 +48,15 @@ class TurnHandler(AbstractRequestHandler):
         raise NotImplementedError
 
 
-def intent_name(handler_input: HandlerInput) -> str | None:
-    """The intent's name; None for an IntentRequest that names none (the SDK's helper raises)."""
-    intent = getattr(handler_input.request_envelope.request, "intent", None)
-    return getattr(intent, "name", None)
+def is_skill_event(handler_input: HandlerInput) -> bool:
+    return get_request_type(handler_input).startswith(SKILL_EVENT_PREFIX)
 
 
-def slot_value(turn: Turn, name: str) -> str | None:
-    """A slot's resolved value id or name if Alexa resolved it, else what was heard."""
-    request = turn.handler_input.request_envelope.request
-    intent = getattr(request, "intent", None)
-    slots = getattr(intent, "slots", None) or {}
-    slot = slots.get(name) if isinstance(slots, dict) else None
-    if slot is None:
-        return None
-    resolutions = getattr(slot, "resolutions", None)
-    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
-        status = getattr(getattr(authority, "status", None), "code", None)
-        values = getattr(authority, "values", None) or []
-        if getattr(status, "value", status) == "ER_SUCCESS_MATCH" and values:
-            resolved = values[0].value
-            if resolved is not None and (resolved.id or resolved.name):
-                return resolved.id or resolved.name
-    value = getattr(slot, "value", None)
-    return value if isinstance(value, str) and value.strip() else None
+def arrive(turn: Turn) -> str:
+    """A launch: the visit is counted, the session starts nowhere. Returns what varies the
+    welcome from visit to visit, so it is not word for word the same each day."""
+    salt = str(turn.progress.visits)
+    turn.progress.visits += 1
+    turn.place = At.NOWHERE
+    count(LAUNCHES)
+    return salt

@@ -9,15 +9,21 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_coach.content import catalog_for
+from trust_coach.handlers.base import is_skill_event
+from trust_coach.interceptors import finish_turn
+from trust_coach.store.base import ProgressStore
 
 log = logging.getLogger(__name__)
 
 
 class CatchAllExceptionHandler(AbstractExceptionHandler):
+    """Apologises, keeping what the turn did before it failed (saved, and in the session)."""
+
+    def __init__(self, store: ProgressStore) -> None:
+        self.store = store
+
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         # A failed skill event (e.g. a deletion) must fail the invocation, not be apologised for.
-        from trust_coach.handlers.privacy import is_skill_event
-
         return not is_skill_event(handler_input)
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
@@ -30,9 +36,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         if getattr(request, "object_type", None) == "SessionEndedRequest":
             return builder.response
         try:
-            from trust_coach.interceptors import save_turn_progress
-
-            save_turn_progress(handler_input)
+            finish_turn(handler_input, self.store)
         except Exception as save_error:  # the apology must still go out
             log.warning("progress save after failure failed: %s", type(save_error).__name__)
         return (

@@ -1,77 +1,72 @@
-"""Built-ins that move around: home, help, fallback, repeat, start over, stop, session end."""
+"""Built-ins that move around: home, help, fallback, repeat, stop, session end, and the last
+resort for requests nothing else answered. (Where an area does something of its own with a
+built-in, its handler comes earlier in the list: repeating a strategy, stopping after the
+safety numbers, help mid-exercise.)"""
 
 from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from trust_coach.handlers import strategies
 from trust_coach.handlers.base import TurnHandler
-from trust_coach.handlers.safety import in_safety, safety_answer, safety_close
+from trust_coach.places import At, AtStrategy
+from trust_coach.questions import Ask, Question
 from trust_coach.turn import Turn
 
 
 def home(turn: Turn) -> Response:
-    turn.place = {}
-    return turn.ask(turn.speech(turn.say("home")), turn.say("home_reprompt"), pending="list")
+    turn.place = At.NOWHERE
+    speech = turn.speech(turn.say("home"))
+    return turn.ask(speech, turn.say("home_reprompt"), Question(Ask.LIST))
 
 
 def anything_else(turn: Turn) -> Response:
     speech = turn.speech(turn.say("anything_else"))
-    return turn.ask(speech, turn.say("anything_else_reprompt"), pending="closing")
+    return turn.ask(speech, turn.say("anything_else_reprompt"), Question(Ask.CLOSING))
 
 
 def goodbye(turn: Turn) -> Response:
     return turn.tell(turn.speech(turn.say("goodbye")))
 
 
-def in_strategy(turn: Turn) -> bool:
-    return turn.place.get("area") == strategies.STRATEGY_AREA
+def help_answer(turn: Turn) -> Response:
+    place = turn.place
+    if isinstance(place, AtStrategy):
+        name = turn.catalog.strategy(place.number).name
+        text = turn.say("help_strategy", strategy_name=name)
+    else:
+        text = turn.say("help_top")
+    return turn.ask(turn.speech(text), turn.say("help_reprompt"))
+
+
+def fallback(turn: Turn) -> Response:
+    key = "fallback_strategy" if isinstance(turn.place, AtStrategy) else "fallback_top"
+    return turn.ask(turn.speech(turn.say(key)), turn.say("fallback_reprompt"))
 
 
 class HelpHandler(TurnHandler):
-    intents = ("AMAZON.HelpIntent",)
+    """Help; also "repeat the instructions" outside the listening timer."""
+
+    intents = ("AMAZON.HelpIntent", "InstructionsIntent")
 
     def respond(self, turn: Turn) -> Response:
-        if in_strategy(turn):
-            name = turn.catalog.strategy(int(turn.place["number"])).name
-            text = turn.say("help_strategy", strategy_name=name)
-        else:
-            text = turn.say("help_top")
-        return turn.ask(turn.speech(text), turn.say("help_reprompt"))
+        return help_answer(turn)
 
 
 class FallbackHandler(TurnHandler):
     intents = ("AMAZON.FallbackIntent",)
 
     def respond(self, turn: Turn) -> Response:
-        key = "fallback_strategy" if in_strategy(turn) else "fallback_top"
-        return turn.ask(turn.speech(turn.say(key)), turn.say("fallback_reprompt"))
+        return fallback(turn)
 
 
 class RepeatHandler(TurnHandler):
+    """ "Repeat" where there is nothing of an area's own to say again: the menu."""
+
     intents = ("AMAZON.RepeatIntent",)
 
     def respond(self, turn: Turn) -> Response:
-        area = turn.place.get("area")
-        if area == strategies.STRATEGY_AREA:
-            return strategies.repeat_strategy_part(turn)
-        if area == "list":
-            return strategies.list_strategies(turn)
-        if area == "tip":
-            from trust_coach.handlers.tips import daily_tip
-
-            return daily_tip(turn)
-        if in_safety(turn):
-            return safety_answer(turn, acknowledge=False)
         return home(turn)
-
-
-class StartOverHandler(TurnHandler):
-    intents = ("AMAZON.StartOverIntent",)
-
-    def respond(self, turn: Turn) -> Response:
-        return strategies.read_strategy(turn, 1)
 
 
 class NavigateHomeHandler(TurnHandler):
@@ -85,8 +80,6 @@ class StopHandler(TurnHandler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
     def respond(self, turn: Turn) -> Response:
-        if in_safety(turn):  # after the numbers: a kind close that points to them again
-            return safety_close(turn)
         return goodbye(turn)
 
 
@@ -108,5 +101,5 @@ class UnknownRequestHandler(TurnHandler):
     def respond(self, turn: Turn) -> Response:
         request = turn.handler_input.request_envelope.request
         if getattr(request, "object_type", None) == "IntentRequest":
-            return FallbackHandler().respond(turn)
+            return fallback(turn)
         return turn.handler_input.response_builder.response

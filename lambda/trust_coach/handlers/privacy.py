@@ -14,40 +14,36 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
-from trust_coach.handlers import followups
-from trust_coach.handlers.base import TurnHandler
+from trust_coach.handlers.base import TurnHandler, is_skill_event
 from trust_coach.interceptors import forget_progress
+from trust_coach.places import At
+from trust_coach.questions import Ask, Question
 from trust_coach.store.base import StoreError, envelope_user_key
 from trust_coach.turn import Turn
 
-SKILL_EVENT_PREFIX = "AlexaSkillEvent."
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
-FORGET = "forget"
 
 log = logging.getLogger(__name__)
 
 
 def ask_to_forget(turn: Turn) -> Response:
     speech = turn.speech(turn.say("forget_confirm"))
-    return turn.ask(speech, turn.say("forget_confirm_reprompt"), pending=FORGET)
+    return turn.ask(speech, turn.say("forget_confirm_reprompt"), Question(Ask.FORGET))
 
 
-def forget(turn: Turn, _: str = "") -> Response:
+def forget(turn: Turn) -> Response:
     try:
         forget_progress(turn.handler_input)
     except Exception as error:  # nothing was deleted: say so, keep everything
         log.warning("forgetting progress failed: %s", type(error).__name__)
         return turn.tell(turn.speech(turn.say("forget_failed")))
-    turn.place = {}
+    turn.place = At.NOWHERE
     return turn.tell(turn.speech(turn.say("forget_done")))
 
 
-def keep(turn: Turn, _: str = "") -> Response:
+def keep(turn: Turn) -> Response:
     speech = turn.speech(turn.say("forget_kept"), turn.say("anything_else"))
-    return turn.ask(speech, turn.say("anything_else_reprompt"), pending="closing")
-
-
-followups.register(FORGET, forget, keep)
+    return turn.ask(speech, turn.say("anything_else_reprompt"), Question(Ask.CLOSING))
 
 
 class ForgetProgressHandler(TurnHandler):
@@ -55,10 +51,6 @@ class ForgetProgressHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         return ask_to_forget(turn)
-
-
-def is_skill_event(handler_input: HandlerInput) -> bool:
-    return get_request_type(handler_input).startswith(SKILL_EVENT_PREFIX)
 
 
 class SkillEventHandler(AbstractRequestHandler):

@@ -14,12 +14,13 @@ from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
 from trust_coach.danger import sounds_unsafe
-from trust_coach.handlers.base import TurnHandler, intent_name, slot_value
+from trust_coach.handlers.base import TurnHandler
+from trust_coach.places import At
+from trust_coach.questions import Ask, Question
 from trust_coach.speech import Speech
 from trust_coach.turn import Turn
 
 NUMBER_PAUSE = 0.8
-SAFETY_AREA = "safety"
 # Slots that carry the user's own words rather than a value from a list.
 FREE_TEXT_SLOTS = ("promise", "words")
 
@@ -54,21 +55,17 @@ def safety_answer(turn: Turn, acknowledge: bool = True, asked_to_call: bool = Fa
     # Whatever was under way (an exercise, a promise being confirmed) is let go of here and in
     # the stored progress; the place says only where the numbers can be repeated from.
     turn.progress.exercise = None
-    turn.place = {"area": SAFETY_AREA}
-    return turn.ask(speech, safety["offer_repeat_reprompt"], pending="safety_repeat")
+    turn.place = At.SAFETY
+    return turn.ask(speech, safety["offer_repeat_reprompt"], Question(Ask.SAFETY_REPEAT))
 
 
 def safety_close(turn: Turn) -> Response:
     return turn.tell(turn.speech(turn.catalog.safety["after_decline"]))
 
 
-def in_safety(turn: Turn) -> bool:
-    return turn.place.get("area") == SAFETY_AREA
-
-
 def unsafe_words(turn: Turn) -> bool:
     """Whether any free-text slot of the request says someone may be in danger."""
-    return any(sounds_unsafe(turn.catalog, slot_value(turn, name)) for name in FREE_TEXT_SLOTS)
+    return any(sounds_unsafe(turn.catalog, turn.slot(name)) for name in FREE_TEXT_SLOTS)
 
 
 class SafetyHandler(TurnHandler):
@@ -85,5 +82,29 @@ class SafetyHandler(TurnHandler):
         )
 
     def respond(self, turn: Turn) -> Response:
-        asked_to_call = intent_name(turn.handler_input) == "CallForHelpIntent"
+        asked_to_call = turn.intent == "CallForHelpIntent"
         return safety_answer(turn, asked_to_call=asked_to_call)
+
+
+class SafetyRepeatHandler(TurnHandler):
+    """ "Repeat" after the numbers says them again."""
+
+    intents = ("AMAZON.RepeatIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return turn.place is At.SAFETY
+
+    def respond(self, turn: Turn) -> Response:
+        return safety_answer(turn, acknowledge=False)
+
+
+class SafetyStopHandler(TurnHandler):
+    """ "Stop" after the numbers: a kind close that points to them again."""
+
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
+
+    def applies(self, turn: Turn) -> bool:
+        return turn.place is At.SAFETY
+
+    def respond(self, turn: Turn) -> Response:
+        return safety_close(turn)

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 from ask_sdk_model import Response
 
-from trust_coach.handlers import navigation
 from trust_coach.handlers.base import TurnHandler
-from trust_coach.handlers.exercises import start_by_id
-from trust_coach.handlers.followups import register
+from trust_coach.places import At
+from trust_coach.questions import Ask, Question
 from trust_coach.turn import Turn
 
-SHARE_AREA = "share"
-OFFER = "share_offer"  # pending: "yes" starts gentle breathing, "no" goes to the menu
-SETTLING_EXERCISE = "gentle"
+SETTLING_EXERCISE = "gentle"  # what "yes" to the offer starts (see followups)
 
 
 def heard_you(turn: Turn) -> Response:
-    turn.place = {"area": SHARE_AREA}
+    turn.place = At.SHARE
     speech = turn.speech(turn.say("share_heard"), turn.say("share_offer"))
-    return turn.ask(speech, turn.say("share_offer_reprompt"), pending=OFFER)
+    return turn.ask(speech, turn.say("share_offer_reprompt"), Question(Ask.SHARE_OFFER))
 
 
 class ShareHandler(TurnHandler):
@@ -32,10 +29,3 @@ class ShareHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         return heard_you(turn)
-
-
-register(
-    OFFER,
-    lambda turn, _: start_by_id(turn, SETTLING_EXERCISE),
-    lambda turn, _: navigation.home(turn),
-)

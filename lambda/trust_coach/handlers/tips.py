@@ -8,7 +8,10 @@ from ask_sdk_model import Response
 
 from trust_coach.content import Tip
 from trust_coach.handlers.base import TurnHandler
+from trust_coach.places import At
+from trust_coach.questions import Ask, Question
 from trust_coach.state import Progress
+from trust_coach.telemetry import TIPS_HEARD, count
 from trust_coach.turn import Turn
 
 SHORT_PAUSE = 0.6
@@ -35,15 +38,28 @@ def daily_tip(turn: Turn) -> Response:
     today = turn.today()
     again = turn.progress.tip_date == today
     tip = todays_tip(turn.progress, turn.catalog.tips, today, turn.user_salt)
-    turn.place = {"area": "tip"}
+    turn.place = At.TIP
+    count(TIPS_HEARD)
     intro = turn.say("tip_again_intro") if again else turn.say("tip_intro")
     speech = turn.speech(intro, tip.text)
     speech.pause(SHORT_PAUSE).say(turn.say("tip_follow_up"))
-    return turn.ask(speech, turn.say("tip_follow_up_reprompt"), pending="list")
+    return turn.ask(speech, turn.say("tip_follow_up_reprompt"), Question(Ask.LIST))
 
 
 class DailyTipHandler(TurnHandler):
     intents = ("DailyTipIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return daily_tip(turn)
+
+
+class TipRepeatHandler(TurnHandler):
+    """ "Repeat" after today's tip says it again."""
+
+    intents = ("AMAZON.RepeatIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return turn.place is At.TIP
 
     def respond(self, turn: Turn) -> Response:
         return daily_tip(turn)

@@ -16,7 +16,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from trust_coach.state import Progress, merge
+from trust_coach.state import Progress, merge, newest_sessions
 
 # The record's key: a hash of the Alexa user id. The SAM table's key schema uses this name.
 KEY_ATTRIBUTE = "user_key"
@@ -91,24 +91,27 @@ class ProgressStore(AbstractPersistenceAdapter):
         return self.read(key) or Progress()
 
     def save(self, key: str, progress: Progress, session_id: str | None = None) -> Progress:
-        """Save with optimistic locking, merging on conflict; returns what was stored.
+        """Save with optimistic locking, merging on conflict; returns `progress`, which is
+        then what was stored (its new version, and whatever a merge added). If the save
+        fails, `progress` is as it was.
 
         With `session_id`, `progress.sessions[session_id]` is everything that session counted,
         so a merge adds only what the store does not hold yet (see `state.merge`): a write
-        that timed out but landed, or a retry of one that landed, is never counted twice.
+        that timed out but landed, or a retry of one that landed, is never counted twice. The
+        entry is stamped with the version written, which orders it after every other.
         """
-        mine = progress.copy()
+        mine = progress
         started = time.monotonic()
         for attempt in range(MAX_SAVE_ATTEMPTS):
             if attempt and time.monotonic() - started > SAVE_BUDGET_SECONDS:
                 break  # the answer must not wait; the session keeps progress for the next turn
-            expected = mine.version
-            candidate = mine.copy()
-            candidate.version = expected + 1
+            expected, sessions = mine.version, mine.sessions
+            mine.version = expected + 1
+            mine.sessions = newest_sessions(_stamped(sessions, session_id, mine.version))
             try:
-                self.write(key, candidate, expected)
-                return candidate
+                self.write(key, mine, expected)
             except VersionConflict:
+                mine.version, mine.sessions = expected, sessions
                 stored = self.read(key)
                 if stored is None and expected > 0:
                     # Forgotten on another device, or the skill was disabled, since this copy
@@ -117,6 +120,13 @@ class ProgressStore(AbstractPersistenceAdapter):
                 stored = stored or Progress()
                 mine = merge(stored, mine, session_id)
                 mine.version = stored.version
+                continue
+            except BaseException:
+                mine.version, mine.sessions = expected, sessions
+                raise
+            if mine is not progress:
+                progress.replace_with(mine)
+            return progress
         raise StoreError("too many concurrent saves for one user")
 
     # ask-sdk-core's seam, on top of the record operations.
@@ -138,6 +148,13 @@ class ProgressStore(AbstractPersistenceAdapter):
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         self.remove(envelope_user_key(request_envelope))
+
+
+def _stamped(sessions: dict[str, Any], session_id: str | None, version: int) -> dict[str, Any]:
+    """The entries with the saving session's stamped with the version being written."""
+    if session_id is None or session_id not in sessions:
+        return sessions
+    return {**sessions, session_id: {**sessions[session_id], "seq": version}}
 
 
 def now() -> float:
