@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +103,9 @@ class Understanding:
 
     @classmethod
     def for_locale(cls, locale: str = "en-US", model_dir: Path = MODEL_DIR) -> Understanding:
-        path = model_dir / f"{locale}.json"
-        return cls(json.loads(path.read_text(encoding="utf-8")))
+        """The locale's model, compiled once per process: its thousands of samples take a
+        second or two, and nothing changes them while the console runs."""
+        return _understanding(cls, locale, model_dir)
 
     def resolve(self, utterance: str) -> Match:
         text = heard(utterance)
@@ -132,6 +134,12 @@ class Understanding:
                 return None  # not a value of this slot: try the next sample
             payloads[name] = slot_payload(name, value, slot.values[value])
         return payloads
+
+
+@cache
+def _understanding(cls: type[Understanding], locale: str, model_dir: Path) -> Understanding:
+    path = model_dir / f"{locale}.json"
+    return cls(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _fixed_words(pattern: str) -> int:
