@@ -55,12 +55,12 @@ system-packages:
 test: $(STAMP) lint sam-check system-packages
 	$(BIN)/python -m pytest
 
-# The quick loop while working (under a minute): ruff and every test not marked slow. The slow
-# ones (fuzzing, load, the bench smoke run, audio rendering, building the artefact) run in
-# `make test`.
+# The quick loop while working (under a minute): ruff and every test not marked slow, on two
+# workers (pytest-xdist). The slow ones (fuzzing, load, the bench smoke run, audio rendering,
+# building the artefact, the evaluation sets in every locale) run in `make test`.
 check: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2
 
 $(SAM_STAMP):
 	@python="$$($(FIND_PYTHON))" && "$$python" -m venv $(SAM_VENV)

@@ -26,6 +26,7 @@ def test_no_ordinary_statement_gets_the_safety_answer(send):
     assert not result.reached, f"ordinary words got the safety answer: {result.reached}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", [loc for loc in supported_locales() if loc != "en-US"])
 def test_every_english_locale_hears_danger_as_well_with_its_own_numbers(send, locale):
     # The models are generated from en-US: this checks the respelling and the numbers.

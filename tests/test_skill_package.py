@@ -154,6 +154,7 @@ def test_cli_package_refuses_stale_models_and_bad_arns(tmp_path, capsys, monkeyp
     assert "en-GB" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # regenerates every locale's model
 def test_cli_locale_models_check_reports_and_regenerates(tmp_path, monkeypatch, capsys):
     models = tmp_path / "interaction_model"
     models.mkdir()
