@@ -16,10 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 from alexa_signing import SigningPki
-from test_serve import Server, envelope, signed, start_server, stop
+from test_serve import Server, envelope, signed, start_verifying_server, stop
 
-from trust_coach_tools.device import DEFAULT_SKILL_ID
-from trust_coach_tools.signing_certs import CHAIN_DIR_ENV, ROOTS_ENV
 from trust_coach_tools.web import CHANNEL_TIMEOUT_SECONDS, CLEANUP_SECONDS
 
 IDLE = 150  # connected, nothing sent
@@ -36,14 +34,7 @@ def pki() -> SigningPki:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, pki) -> Iterator[Server]:
-    tmp_path = tmp_path_factory.mktemp("attacks")
-    folder, roots = pki.write(tmp_path / "certs")
-    running = start_server(
-        tmp_path,
-        "--skill-id",
-        DEFAULT_SKILL_ID,
-        env={CHAIN_DIR_ENV: str(folder), ROOTS_ENV: str(roots)},
-    )
+    running = start_verifying_server(tmp_path_factory.mktemp("attacks"), pki)
     yield running
     errors = stop(running)
     assert "Traceback" not in errors

@@ -91,16 +91,20 @@ def pki() -> SigningPki:
     return SigningPki()
 
 
-@pytest.fixture(scope="module")
-def verifying_server(tmp_path_factory, pki) -> Iterator[Server]:
-    tmp_path = tmp_path_factory.mktemp("serve")
+def start_verifying_server(tmp_path: Path, pki: SigningPki) -> Server:
+    """`trust-coach serve` with verification on, trusting the test PKI's chain and root."""
     folder, roots = pki.write(tmp_path / "certs")
-    server = start_server(
+    return start_server(
         tmp_path,
         "--skill-id",
         DEFAULT_SKILL_ID,
         env={CHAIN_DIR_ENV: str(folder), ROOTS_ENV: str(roots)},
     )
+
+
+@pytest.fixture(scope="module")
+def verifying_server(tmp_path_factory, pki) -> Iterator[Server]:
+    server = start_verifying_server(tmp_path_factory.mktemp("serve"), pki)
     yield server
     stop(server)
 
