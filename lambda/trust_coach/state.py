@@ -347,14 +347,14 @@ def _read_extra(value: Any) -> Any:
     for key, raw in value.items():
         if not isinstance(key, str):
             return _DAMAGED
-        plain = _plain(raw)
+        entry = plain(raw)
         try:
-            size += len(json.dumps({key: plain}, allow_nan=False))
+            size += len(json.dumps({key: entry}, allow_nan=False))
         except (TypeError, ValueError, RecursionError):
             size = MAX_EXTRA_BYTES + 1
         if size > MAX_EXTRA_BYTES:
             return _Clamped(kept)
-        kept[key] = plain
+        kept[key] = entry
     return kept
 
 
@@ -420,14 +420,14 @@ def _is_date(value: Any) -> bool:
     return True
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """DynamoDB's Decimals as ints or floats, in a new copy of lists and dicts."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -24,7 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from trust_coach import budget
-from trust_coach.state import Progress
+from trust_coach.state import Progress, plain
 from trust_coach.store.base import (
     EXPIRY_ATTRIBUTE,
     KEY_ATTRIBUTE,
@@ -108,21 +107,10 @@ def from_item(item: dict[str, Any]) -> Progress:
     else:  # an item written when progress was kept as a DynamoDB map
         from boto3.dynamodb.types import TypeDeserializer
 
-        body = _decimals_as_numbers(TypeDeserializer().deserialize(stored))
+        body = plain(TypeDeserializer().deserialize(stored))  # Decimals as ints and floats
     progress = Progress.from_dict(body)
     progress.version = int(item[VERSION_ATTRIBUTE]["N"])
     return progress
-
-
-def _decimals_as_numbers(value: Any) -> Any:
-    """DynamoDB's numbers come back as Decimal: whole ones become int, the others float."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _decimals_as_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decimals_as_numbers(v) for v in value]
-    return value
 
 
 def _failure(error: Exception) -> str:
