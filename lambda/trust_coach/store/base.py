@@ -3,8 +3,10 @@
 Every store keeps one record per account, keyed by a hash of the Alexa user id, and one per
 speaker Alexa recognises on that account, keyed by the account's key, a dot and a hash of the
 person id (the raw ids are never stored or logged). So every record of an account can be
-found from the account's key alone: `ProgressStore.remove_account` deletes them all. Saves are conditional on the version the turn loaded; on a conflict
-the store reloads, merges (see `state.merge`) and tries again, so no update is lost.
+found from the account's key alone: `ProgressStore.remove_account` deletes them all.
+
+Saves are conditional on the version the turn loaded; on a conflict the store reloads,
+merges (see `state.merge`) and tries again, so no update is lost.
 """
 
 from __future__ import annotations
