@@ -21,7 +21,7 @@ from trust_coach import promises
 from trust_coach.app import build_skill, handle_event
 from trust_coach.content import catalog_for
 from trust_coach.speech import readable
-from trust_coach.store.base import ProgressStore, person_key, user_key
+from trust_coach.store.base import ProgressStore, StoreError, person_key, user_key
 from trust_coach.store.dynamodb import DynamoDbStore
 from trust_coach.store.sqlite import SqliteStore
 from trust_coach_tools.device import Device
@@ -301,3 +301,43 @@ def test_the_listening_timer_speaks_as_before_when_both_partners_answer(
     together.alex.intent("AMAZON.StopIntent")
     assert together.record(SAM).last_strategy == 5
     assert together.record(ALEX).last_strategy is None
+
+
+class SwitchableStore(SqliteStore):
+    """A store that can be taken down: every call fails while `down` is true."""
+
+    down = False
+
+    def read(self, key: str):
+        if self.down:
+            raise StoreError("unreachable")
+        return super().read(key)
+
+    def write(self, key: str, progress, expected_version: int) -> None:
+        if self.down:
+            raise StoreError("unreachable")
+        super().write(key, progress, expected_version)
+
+
+def test_a_switch_waits_for_the_copy_in_hand_to_be_saved_losing_and_doubling_nothing(tmp_path):
+    store = SwitchableStore(tmp_path / "outage.sqlite3")
+    home = Household(store)
+    echo = home.alex
+    echo.launch()
+    echo.intent("BreathingIntent", rounds="1")
+    echo.intent("AMAZON.NextIntent")  # a finished exercise, saved
+    before = home.record(ALEX)
+    store.down = True
+    echo.intent("StrategyIntent", strategy="2")  # Alex's, not saved: the store is down
+    echo.person_id = SAM
+    echo.intent("StrategyIntent", strategy="5")  # still down: the session keeps Alex's copy
+    store.down = False
+    assert home.record(SAM) is None and home.record(ALEX) == before
+
+    echo.intent("StrategyIntent", strategy="6")  # Alex's copy is saved first, then Sam's
+    echo.intent("AMAZON.StopIntent")
+    alex, sam = home.record(ALEX), home.record(SAM)
+    assert (alex.visits, alex.exercises_done) == (1, before.exercises_done)  # counted once
+    assert sum(alex.exercises_done.values()) == 1
+    assert alex.last_strategy == 5 and sam.last_strategy == 6
+    assert sam.strategies_heard == [6] and {2, 5} <= set(alex.strategies_heard)

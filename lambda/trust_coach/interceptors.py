@@ -115,12 +115,22 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
             speaker != session.owner
             and envelope_person_id(envelope) is not None
             and not _held(turn)
-            and _saved(turn)
+            and self._let_go(handler_input, turn)
         ):
             log.info("speaker changed from %s to %s", session.owner, speaker)
             turn.progress = Progress()
             session.progress, session.saved, session.base = None, None, None
             self._load(handler_input, turn, speaker)
+
+    def _let_go(self, handler_input: HandlerInput, turn: Turn) -> bool:
+        """Whether the copy in hand is in the store, saving it first if an earlier save
+        failed. If it cannot be, the session keeps it (nothing is lost), and the turn acts on
+        it, until a save lands and the next recognised speaker's turn can switch."""
+        if not _saved(turn) and not turn.session.unloaded:
+            _save(handler_input, turn, self.store)
+            if not _saved(turn):  # the store failed again: the turn's own save waits too
+                handler_input.attributes_manager.request_attributes[_STORE_FAILED] = True
+        return _saved(turn)
 
     def _load(self, handler_input: HandlerInput, turn: Turn, key: str) -> None:
         session = turn.session
