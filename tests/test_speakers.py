@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import assert_within_limits
+from dynamodb_server import CallLog
 
 from trust_coach import promises
 from trust_coach.app import build_skill, handle_event
@@ -341,3 +342,19 @@ def test_a_switch_waits_for_the_copy_in_hand_to_be_saved_losing_and_doubling_not
     assert sum(alex.exercises_done.values()) == 1
     assert alex.last_strategy == 5 and sam.last_strategy == 6
     assert sam.strategies_heard == [6] and {2, 5} <= set(alex.strategies_heard)
+
+
+def test_the_store_is_read_once_per_session_and_speaker(dynamodb_store):
+    home = Household(dynamodb_store)
+    calls = CallLog(dynamodb_store.client)
+    echo = home.alex
+    echo.launch()  # Alex's record: one read
+    timer_run(echo, [ALEX, SAM])  # Sam answers in the timer: Alex's still, no read
+    assert calls.take()["GetItem"] == 1
+    echo.person_id = SAM
+    echo.intent("StrategyIntent", strategy="5")  # Sam's own answer: Sam's record, one read
+    echo.intent("AMAZON.NextIntent")
+    assert calls.take()["GetItem"] == 1
+    echo.person_id = None  # no one recognised: the session's record, no read
+    echo.intent("AMAZON.NextIntent")
+    assert calls.take()["GetItem"] == 0
