@@ -21,7 +21,9 @@ from dynamodb_server import CallLog
 from trust_coach import promises
 from trust_coach.app import build_skill, handle_event
 from trust_coach.content import catalog_for
+from trust_coach.handlers.tips import todays_tip
 from trust_coach.speech import readable
+from trust_coach.state import Progress
 from trust_coach.store.base import ProgressStore, StoreError, person_key, user_key
 from trust_coach.store.dynamodb import DynamoDbStore
 from trust_coach.store.sqlite import SqliteStore
@@ -358,3 +360,25 @@ def test_the_store_is_read_once_per_session_and_speaker(dynamodb_store):
     echo.person_id = None  # no one recognised: the session's record, no read
     echo.intent("AMAZON.NextIntent")
     assert calls.take()["GetItem"] == 0
+
+
+def tips_over(home: Household, device: Device, days: int) -> list[str]:
+    heard = []
+    for day in range(days):
+        device.clock = START + timedelta(days=day)
+        device.launch()
+        device.intent("DailyTipIntent")
+        device.intent("AMAZON.StopIntent")
+        heard.append(home.record(device.person_id).tip_id)
+    return heard
+
+
+def test_each_recognised_speaker_has_their_own_tip_order_and_the_account_keeps_its(tmp_path):
+    home = Household(SqliteStore(tmp_path / "tips.sqlite3"))
+    alex, sam, guest = (tips_over(home, d, 4) for d in (home.alex, home.sam, home.guest))
+    assert alex != sam and alex != guest and sam != guest
+    # The account's order is the one it always had: seeded by the account's user id.
+    progress = Progress()
+    tips = CATALOG.tips
+    assert guest == [todays_tip(progress, tips, f"day{n}", ACCOUNT).id for n in range(4)]
+    assert len(set(alex)) == len(set(sam)) == 4  # and each hears no tip twice
