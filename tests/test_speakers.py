@@ -382,3 +382,22 @@ def test_each_recognised_speaker_has_their_own_tip_order_and_the_account_keeps_i
     tips = CATALOG.tips
     assert guest == [todays_tip(progress, tips, f"day{n}", ACCOUNT).id for n in range(4)]
     assert len(set(alex)) == len(set(sam)) == 4  # and each hears no tip twice
+
+
+def test_an_answer_about_one_partners_record_stays_with_that_record(household_store):
+    home = Household(household_store)
+    promise(home.alex, ALEX_PROMISE)  # a session of Alex's own
+    home.alex.intent("AMAZON.StopIntent")
+    home.days_later(2)
+    echo = home.alex
+    echo.launch()  # how did Alex's promise go?
+    assert ALEX_PROMISE in said(echo)
+    echo.person_id = SAM  # Sam answers for Alex: it is still Alex's promise that was kept
+    echo.intent("AMAZON.YesIntent")
+    assert promises.counts(home.record(ALEX))["kept"] == 1 and home.record(SAM) is None
+
+    echo.person_id = ALEX
+    echo.intent("ForgetProgressIntent")  # Alex asks; Sam's yes forgets Alex's, not Sam's
+    echo.person_id = SAM
+    echo.intent("AMAZON.YesIntent")
+    assert heard_one_of(echo, "forget_done_person") and home.record(ALEX) is None

@@ -21,7 +21,8 @@ from ask_sdk_model import Response
 
 from trust_coach import promises
 from trust_coach.danger import sounds_unsafe
-from trust_coach.places import ConfirmingPromise, InExercise
+from trust_coach.places import At, ConfirmingPromise, InExercise
+from trust_coach.questions import Ask
 from trust_coach.state import Counters, Damage, Progress, kinds, merge
 from trust_coach.store.base import (
     ProgressStore,
@@ -59,14 +60,21 @@ def _who(turn: Turn) -> str:
     return turn.session.owner or "-"
 
 
+# Questions about the record in hand: the answer is about it, whoever gives it.
+_ABOUT_THE_RECORD = frozenset({Ask.FORGET, Ask.FORGET_HOUSEHOLD, Ask.PROMISE_KEPT})
+
+
 def _held(turn: Turn) -> bool:
     """Whether the session's record stays with its owner whoever speaks now: mid-exercise
-    (the listening timer's partners take turns answering) and while a promise is said back
-    for a yes (the promise is the one who said it)."""
-    place = turn.place
-    return (isinstance(place, InExercise) and not place.done) or isinstance(
-        place, ConfirmingPromise
-    )
+    (the listening timer's partners take turns answering), while a promise is said back for
+    a yes (the promise is the one who said it), and while a question about the record waits
+    (how the owner's promise went; whether to forget)."""
+    place, question = turn.place, turn.question
+    if isinstance(place, InExercise) and not place.done:
+        return True
+    if isinstance(place, ConfirmingPromise) or place is At.FOLLOWING_UP_PROMISE:
+        return True
+    return question is not None and question.ask in _ABOUT_THE_RECORD
 
 
 def _saved(turn: Turn) -> bool:
