@@ -126,9 +126,10 @@ class Device:
         )
 
     def connections_response(
-        self, name: str, payload: dict[str, Any], code: str = "200", token: str = ""
+        self, name: str, payload: dict[str, Any], code: str = "200", token: str | None = None
     ) -> dict[str, Any]:
-        """Alexa's answer to a `Connections.SendRequest` the skill sent (e.g. `AskFor`)."""
+        """Alexa's answer to a `Connections.SendRequest` the skill sent (e.g. `AskFor`), with
+        the token the skill gave it (none: the empty one)."""
         status = {"code": code, "message": "OK" if code == "200" else "Error"}
         return self._turn(
             {
@@ -136,7 +137,7 @@ class Device:
                 "name": name,
                 "status": status,
                 "payload": payload,
-                "token": token,
+                "token": token or "",
             }
         )
 
