@@ -9,6 +9,10 @@ Each call goes to the request's `apiEndpoint` (only if `alexa_api` allows it) wi
 `apiAccessToken`, and has a timeout from the turn's time budget (`budget.api_timeout`), asked
 afresh before each call; with no time left the call is not made. Every failure becomes one of
 three kinds the conversation can answer: no permission, a full list, or unavailable.
+
+A small client of its own rather than ask-sdk-core's ReminderManagementServiceClient: that
+one goes through an API client, and the SDK's DefaultApiClient sets no timeout; this is the
+same one urllib call with a timeout that the time-zone lookup makes (`timezone.py`).
 """
 
 from __future__ import annotations
