@@ -16,9 +16,16 @@ import pytest
 from reminders_api import ACCESS, FakeAlexaApi
 
 from trust_coach.alexa_api import EXTRA_ENDPOINTS_ENV
-from trust_coach.budget import API_TIMEOUT_SECONDS, TURN_BUDGET_SECONDS
+from trust_coach.budget import API_TIMEOUT_SECONDS, TURN_BUDGET_SECONDS, api_timeout
 from trust_coach.handlers.reminders import TIME_TAG
-from trust_coach.reminders import REMINDERS_SCOPE
+from trust_coach.reminders import (
+    REMINDERS_SCOPE,
+    DailyTime,
+    Failure,
+    RemindersApi,
+    RemindersError,
+    daily_reminder,
+)
 from trust_coach_tools.nlu import Understanding
 from trust_coach_tools.skill_package import MANIFEST_PATH
 
@@ -314,3 +321,34 @@ def test_the_manifest_asks_for_the_permission_and_tells_of_the_routine():
     for locale, info in manifest["publishingInformation"]["locales"].items():
         assert "remind me every day" in info["description"], locale
         assert "Routine" in info["description"] and "good morning" in info["description"]
+
+
+# The pieces underneath ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("slot", "expected"),
+    [("08:00", (8, 0)), ("20:30", (20, 30)), ("MO", (8, 0)), ("NI", (21, 0)), ("ev", (19, 0))],
+)
+def test_what_amazon_time_sends_becomes_a_time_of_day(slot, expected):
+    assert DailyTime.from_slot(slot) == DailyTime(*expected)
+
+
+@pytest.mark.parametrize("slot", [None, "", "T08", "24:00", "8:00", "XX", "2026-05-01"])
+def test_anything_else_is_no_time(slot):
+    assert DailyTime.from_slot(slot) is None
+
+
+def test_a_zone_known_only_as_the_fallback_is_left_to_the_device():
+    # 06:00 UTC: 8 a.m. has not come yet today, so the first is today
+    body = daily_reminder(DailyTime(8), "UTC", datetime(2026, 5, 1, 6, tzinfo=UTC), "en-GB", "x")
+    assert "timeZoneId" not in body["trigger"]
+    assert body["trigger"]["recurrence"]["startDateTime"] == "2026-05-01T08:00:00.000"
+    assert body["alertInfo"]["spokenInfo"]["content"] == [{"locale": "en-GB", "text": "x"}]
+
+
+def test_with_no_time_left_in_the_turn_no_call_is_made(api):
+    assert api_timeout(TURN_BUDGET_SECONDS) == 0
+    client = RemindersApi.for_request(api.url, ACCESS, lambda: api_timeout(TURN_BUDGET_SECONDS))
+    with pytest.raises(RemindersError) as raised:
+        client.list()
+    assert raised.value.failure is Failure.UNAVAILABLE
+    assert api.seen == []
