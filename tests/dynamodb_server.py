@@ -31,7 +31,12 @@ import boto3
 import pytest
 from processes import stop_process
 
-from trust_coach.store.base import EXPIRY_ATTRIBUTE, KEY_ATTRIBUTE
+from trust_coach.store.base import (
+    ACCOUNT_ATTRIBUTE,
+    ACCOUNT_INDEX,
+    EXPIRY_ATTRIBUTE,
+    KEY_ATTRIBUTE,
+)
 from trust_coach.store.dynamodb import DynamoDbStore, make_client
 
 REGION = "us-east-1"
@@ -128,13 +133,24 @@ class DynamoDbServer:
         return admin_client_for(self.endpoint)
 
     def create_table(self, name: str | None = None) -> str:
-        """A progress table as the SAM template declares it: string key, on demand, TTL."""
+        """A progress table as the SAM template declares it: string key, the account index
+        (keys only), on demand, TTL."""
         name = name or f"progress-{uuid.uuid4().hex[:8]}"
         admin = self.admin()
         admin.create_table(
             TableName=name,
-            AttributeDefinitions=[{"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"}],
+            AttributeDefinitions=[
+                {"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"},
+                {"AttributeName": ACCOUNT_ATTRIBUTE, "AttributeType": "S"},
+            ],
             KeySchema=[{"AttributeName": KEY_ATTRIBUTE, "KeyType": "HASH"}],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": ACCOUNT_INDEX,
+                    "KeySchema": [{"AttributeName": ACCOUNT_ATTRIBUTE, "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"},
+                }
+            ],
             BillingMode="PAY_PER_REQUEST",
         )
         admin.update_time_to_live(

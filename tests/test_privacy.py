@@ -45,6 +45,9 @@ class FailingRemoveStore(SqliteStore):
     def remove(self, key: str) -> None:
         raise StoreError("unreachable")
 
+    def remove_account(self, account: str) -> None:
+        raise StoreError("unreachable")
+
 
 class SwitchableStore(SqliteStore):
     """An embedded store that can be taken down, counting the calls made while down."""
@@ -68,6 +71,10 @@ class SwitchableStore(SqliteStore):
     def remove(self, key: str) -> None:
         self._check()
         super().remove(key)
+
+    def remove_account(self, account: str) -> None:
+        self._check()
+        super().remove_account(account)
 
 
 # GIVEN a returning user WHEN they ask to forget THEN they are asked first

@@ -91,6 +91,15 @@ def test_privacy_answers_events_and_endpoint_placeholders():
     assert manifest()["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
 
 
+def test_skill_personalization_and_the_speakers_given_name_are_asked_for():
+    # alexa::person_id:read turns skill personalization on (context.System.person); the
+    # given name is person-level, read from the person profile API for the welcome.
+    names = [permission["name"] for permission in manifest()["permissions"]]
+    assert "alexa::person_id:read" in names
+    assert "alexa::profile:given_name:read" in names
+    assert len(names) == len(set(names))
+
+
 def test_assemble_writes_an_ask_cli_project(tmp_path):
     out = assemble(ARN, tmp_path / "ask", skill_id=SKILL)
     package = out / "skill-package"

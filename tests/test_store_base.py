@@ -34,6 +34,9 @@ class AlwaysRacedStore(ProgressStore):
     def remove(self, key: str) -> None:
         pass
 
+    def remove_account(self, account: str) -> None:
+        pass
+
 
 def test_conflicts_are_retried_up_to_the_attempt_limit():
     store = AlwaysRacedStore(read_seconds=0)

@@ -25,6 +25,7 @@ from trust_coach.store.base import (
     ProgressStore,
     RecordDeleted,
     VersionConflict,
+    person_key,
     user_key,
 )
 from trust_coach.store.dynamodb import DynamoDbStore
@@ -127,6 +128,39 @@ def test_delete_removes_only_that_record_and_can_be_repeated(any_store):
     assert any_store.read(key) is None
     any_store.remove(key)  # nothing there: no error
     assert any_store.load(other).visits == 7
+
+
+def test_each_recognised_speaker_has_a_record_of_their_own_on_the_account(any_store):
+    account_id = "amzn1.ask.account.contract-household"
+    account, first, second = (
+        user_key(account_id),
+        person_key(account_id, "amzn1.ask.person.one"),
+        person_key(account_id, "amzn1.ask.person.two"),
+    )
+    assert len({account, first, second}) == 3
+    assert account_id not in first and "person.one" not in first  # hashes, never the ids
+    any_store.save(account, Progress(visits=1))
+    any_store.save(first, Progress(visits=2))
+    any_store.save(second, Progress(visits=3))
+    assert [any_store.load(k).visits for k in (account, first, second)] == [1, 2, 3]
+    any_store.remove(first)  # one person forgets: only that record goes
+    assert any_store.read(first) is None
+    assert [any_store.load(k).visits for k in (account, second)] == [1, 3]
+
+
+def test_removing_an_account_deletes_every_record_on_it_and_nothing_else(any_store):
+    account_id, neighbour_id = "amzn1.ask.account.contract-gone", "amzn1.ask.account.contract-2"
+    gone = [
+        user_key(account_id),
+        *(person_key(account_id, f"amzn1.ask.person.{n}") for n in range(3)),
+    ]
+    kept = [user_key(neighbour_id), person_key(neighbour_id, "amzn1.ask.person.0")]
+    for key in gone + kept:
+        any_store.save(key, Progress(visits=5))
+    any_store.remove_account(user_key(account_id))
+    assert [any_store.read(key) for key in gone] == [None] * len(gone)
+    assert [any_store.load(key).visits for key in kept] == [5, 5]
+    any_store.remove_account(user_key(account_id))  # nothing left: no error
 
 
 def test_a_stale_copy_never_brings_deleted_progress_back(any_store):

@@ -19,10 +19,12 @@ from dynamodb_server import ScriptedEndpoint, client_for, dynamodb_error, stopwa
 from trust_coach.state import Progress
 from trust_coach.store import dynamodb, make_store
 from trust_coach.store.base import (
+    ACCOUNT_ATTRIBUTE,
     EXPIRY_ATTRIBUTE,
     KEY_ATTRIBUTE,
     StoreError,
     VersionConflict,
+    person_key,
     user_key,
 )
 from trust_coach.store.dynamodb import DynamoDbStore, make_client, shared_client
@@ -41,12 +43,22 @@ def test_the_item_holds_key_version_expiry_and_progress_and_no_user_id(dynamodb_
     key = user_key(user_id)
     dynamodb_store.save(key, Progress(visits=2, strategies_heard=[1], position_at=3.5))
     item = stored_item(dynamodb_store, key)
-    assert set(item) == {KEY_ATTRIBUTE, "version", EXPIRY_ATTRIBUTE, "progress"}
+    assert set(item) == {KEY_ATTRIBUTE, ACCOUNT_ATTRIBUTE, "version", EXPIRY_ATTRIBUTE, "progress"}
     assert item[KEY_ATTRIBUTE] == {"S": key}
+    assert item[ACCOUNT_ATTRIBUTE] == {"S": key}  # an account's own record: its own account
     assert item["version"] == {"N": "1"}
     assert int(item[EXPIRY_ATTRIBUTE]["N"]) > 0  # a number, as DynamoDB TTL needs
     assert json.loads(item["progress"]["S"])["position_at"] == 3.5
     assert user_id not in str(item)
+
+
+def test_a_persons_item_names_its_account_for_the_account_index(dynamodb_store):
+    user_id, person_id = "amzn1.ask.account.item-owner", "amzn1.ask.person.item-person"
+    key = person_key(user_id, person_id)
+    dynamodb_store.save(key, Progress(visits=1))
+    item = stored_item(dynamodb_store, key)
+    assert item[ACCOUNT_ATTRIBUTE] == {"S": user_key(user_id)}
+    assert user_id not in str(item) and person_id not in str(item)
 
 
 def test_an_item_holding_progress_as_a_map_is_read_and_rewritten_as_a_string(dynamodb_store):

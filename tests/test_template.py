@@ -11,7 +11,14 @@ import yaml
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from trust_coach.store.base import DYNAMODB_ACTIONS, EXPIRY_ATTRIBUTE, KEY_ATTRIBUTE
+from trust_coach.store.base import (
+    ACCOUNT_ATTRIBUTE,
+    ACCOUNT_INDEX,
+    DYNAMODB_ACTIONS,
+    DYNAMODB_INDEX_ACTIONS,
+    EXPIRY_ATTRIBUTE,
+    KEY_ATTRIBUTE,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,7 +102,19 @@ def test_runtime_is_the_python_the_package_requires():
 def test_table_key_is_the_stores_key_attribute_as_a_string_hash_key():
     props = table()["Properties"]
     assert props["KeySchema"] == [{"AttributeName": KEY_ATTRIBUTE, "KeyType": "HASH"}]
-    assert props["AttributeDefinitions"] == [{"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"}]
+    assert props["AttributeDefinitions"] == [
+        {"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"},
+        {"AttributeName": ACCOUNT_ATTRIBUTE, "AttributeType": "S"},
+    ]
+
+
+def test_the_account_index_is_the_stores_keeping_keys_only():
+    (index,) = table()["Properties"]["GlobalSecondaryIndexes"]
+    assert index == {
+        "IndexName": ACCOUNT_INDEX,
+        "KeySchema": [{"AttributeName": ACCOUNT_ATTRIBUTE, "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"},
+    }
 
 
 def test_table_expires_records_on_the_stores_expiry_attribute():
@@ -117,10 +136,12 @@ def test_table_is_on_demand_recoverable_encrypted_and_never_dropped():
 def test_policy_allows_exactly_the_stores_actions_on_its_own_table():
     policies = function()["Properties"]["Policies"]
     assert len(policies) == 1, "no SAM policy templates: they grant scans and table admin"
-    (statement,) = policies[0]["Statement"]
-    assert statement["Effect"] == "Allow"
-    assert sorted(statement["Action"]) == sorted(DYNAMODB_ACTIONS)
-    assert statement["Resource"] == {"Fn::GetAtt": [table_name(), "Arn"]}
+    items, index = policies[0]["Statement"]
+    assert items["Effect"] == index["Effect"] == "Allow"
+    assert sorted(items["Action"]) == sorted(DYNAMODB_ACTIONS)
+    assert items["Resource"] == {"Fn::GetAtt": [table_name(), "Arn"]}
+    assert sorted(index["Action"]) == sorted(DYNAMODB_INDEX_ACTIONS)
+    assert index["Resource"] == {"Fn::Sub": f"${{{table_name()}.Arn}}/index/{ACCOUNT_INDEX}"}
 
 
 def test_environment_names_the_table_skill_and_telemetry():

@@ -1,10 +1,11 @@
 """The time budget of one turn: what keeps every answer under 3 s when the network is slow.
 
 Alexa waits 8 s for an answer; the project keeps every request under 3 s. A turn makes at most
-one store read (once per session), one time-zone lookup (once per session), and one store
-write (only when the turn changed something; none after a failed read). The store's share is
-fixed by its timeouts and retry (below); the time-zone lookup gets what is left once a
-worst-case write is set aside, so a slow read leaves it less time, never the answer late.
+one store read (once per session and speaker), a given-name lookup (a recognised speaker's
+launch) and a time-zone lookup (once per session), and one store write (only when the turn
+changed something; none after a failed read). The store's share is fixed by its timeouts and
+retry (below); each lookup, one after the other, gets what is left once a worst-case write is
+set aside, so a slow read leaves them less time, never the answer late.
 """
 
 from __future__ import annotations
@@ -58,3 +59,12 @@ def _share(cap: float, elapsed: float) -> float:
     left = TURN_BUDGET_SECONDS - elapsed - STORE_CALL_WORST_SECONDS
     timeout = min(cap, left / 2)
     return timeout if timeout >= LOOKUP_TIMEOUT_FLOOR else 0.0
+
+
+# The recognised speaker's given name, for the welcome only: a nicety, so it gets less.
+NAME_LOOKUP_TIMEOUT_SECONDS = 0.25
+
+
+def name_lookup_timeout(elapsed: float) -> float:
+    """The given-name lookup's timeout (each of connect and read); 0 means no time for it."""
+    return _share(NAME_LOOKUP_TIMEOUT_SECONDS, elapsed)

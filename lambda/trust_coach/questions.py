@@ -33,6 +33,7 @@ class Ask(StrEnum):
     EXERCISE_CONTINUE = "exercise_continue"  # mid-exercise: "Say next when you're ready."
     RESUME_CHOICE = "exercise_resume_choice"  # "Pick up the exercise, or the strategy?"
     FORGET = "forget"  # "Forget everything I remember?"
+    FORGET_HOUSEHOLD = "forget_household"  # after a person forgot theirs: "Everyone's too?"
     KEEP_PROMISE = "promise_keep"  # "<the promise> - shall I keep that for you?"
     PROMISE_KEPT = "promise_kept"  # "Did you keep your promise?"
     ANOTHER_PROMISE = "promise"  # "Want to make another one?"

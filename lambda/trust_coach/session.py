@@ -37,10 +37,12 @@ PLACE = "place"
 PENDING = "pending"  # the question asked last, by its code
 TIMEZONE = "tz"
 UNLOADED = "unloaded"  # progress in this session was never loaded from the store (it was down)
-KEYS = frozenset({PROGRESS, SAVED, BASE, SESSION_ID, PLACE, PENDING, TIMEZONE, UNLOADED})
+OWNER = "owner"  # whose record the progress copy is: its store key (hashes only)
+KEYS = frozenset({PROGRESS, SAVED, BASE, SESSION_ID, PLACE, PENDING, TIMEZONE, UNLOADED, OWNER})
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,32}")
+_RECORD_KEY = re.compile(r"[0-9a-f]{32}(\.[0-9a-f]{32})?")
 MAX_CODE_CHARS = 64
 MAX_ZONE_CHARS = 64
 
@@ -55,6 +57,9 @@ class Session:
     question: Question | None = None
     timezone: str | None = None
     unloaded: bool = False
+    # The store key of the record the progress copy belongs to: the account's, or a
+    # recognised speaker's (see store.base). None before anything was loaded.
+    owner: str | None = None
 
     @classmethod
     def read(cls, attributes: Mapping[str, Any], bounds: Bounds, damage: Damage) -> Session:
@@ -74,6 +79,7 @@ class Session:
         session.session_id = _checked(attributes, SESSION_ID, _session_id, damage)
         session.timezone = _checked(attributes, TIMEZONE, _zone, damage)
         session.unloaded = _checked(attributes, UNLOADED, _flag, damage) or False
+        session.owner = _checked(attributes, OWNER, _record_key, damage)
         session.question = _checked(attributes, PENDING, lambda v: _question(v, bounds), damage)
         place = _checked(attributes, PLACE, lambda v: _place(v, bounds), damage)
         session.place = place or At.NOWHERE
@@ -98,6 +104,8 @@ class Session:
             attributes[TIMEZONE] = self.timezone
         if self.unloaded:
             attributes[UNLOADED] = True
+        if self.owner is not None:
+            attributes[OWNER] = self.owner
 
     def key(self) -> str:
         """This session's key in the record's per-session counts, made on first use."""
@@ -145,6 +153,10 @@ def _zone(value: Any) -> str | None:
     if isinstance(value, str) and len(value) <= MAX_ZONE_CHARS and known_zone(value):
         return value
     return None
+
+
+def _record_key(value: Any) -> str | None:
+    return value if isinstance(value, str) and _RECORD_KEY.fullmatch(value) else None
 
 
 def _flag(value: Any) -> bool | None:

@@ -23,6 +23,7 @@ from trust_coach.questions import Question
 from trust_coach.session import Session
 from trust_coach.speech import Speech
 from trust_coach.state import Damage, Progress, kinds
+from trust_coach.store.base import is_person_key
 from trust_coach.timezone import fetch_timezone, local_date
 
 _TURN = "turn"
@@ -104,7 +105,12 @@ class Turn:
 
     @property
     def user_salt(self) -> str:
-        """The raw user id, only for seeding per-user choices (never stored or logged)."""
+        """What seeds per-user choices (the tip order): a recognised speaker's record key, so
+        each person has an order of their own; else the raw user id, as the account always
+        had (only for seeding, never stored or logged)."""
+        owner = self.session.owner
+        if owner is not None and is_person_key(owner):
+            return owner
         system = self.handler_input.request_envelope.context
         user = system.system.user if system and system.system else None
         return (user.user_id if user else None) or ""

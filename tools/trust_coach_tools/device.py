@@ -55,6 +55,11 @@ class Device:
         self.locale = locale
         self.skill_id = skill_id
         self.clock: datetime | None = None  # None means "now"; tests set it to travel in time
+        # The speaker Alexa recognises (voice profiles and skill personalization on), if any;
+        # tests change it between turns when another person answers.
+        self.person_id: str | None = None
+        self.api_endpoint = "https://api.amazonalexa.com"
+        self.api_access_token: str | None = None
         self.session_id: str | None = None
         self.attributes: dict[str, Any] = {}
         self.new_session = True
@@ -70,6 +75,16 @@ class Device:
         request.setdefault("requestId", f"amzn1.echo-api.request.{uuid.uuid4()}")
         request.setdefault("timestamp", _timestamp(self.clock))
         request.setdefault("locale", self.locale)
+        system: dict[str, Any] = {
+            "application": application,
+            "user": user,
+            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+            "apiEndpoint": self.api_endpoint,
+        }
+        if self.person_id is not None:
+            system["person"] = {"personId": self.person_id}
+        if self.api_access_token is not None:
+            system["apiAccessToken"] = self.api_access_token
         return {
             "version": "1.0",
             "session": {
@@ -79,14 +94,7 @@ class Device:
                 "attributes": dict(self.attributes),
                 "user": user,
             },
-            "context": {
-                "System": {
-                    "application": application,
-                    "user": user,
-                    "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
-                    "apiEndpoint": "https://api.amazonalexa.com",
-                }
-            },
+            "context": {"System": system},
             "request": request,
         }
 

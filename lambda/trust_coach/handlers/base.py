@@ -7,6 +7,7 @@ each other: what one area's question leads to in another is the follow-up table'
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -14,7 +15,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
+from trust_coach.budget import name_lookup_timeout
 from trust_coach.places import At
+from trust_coach.profile import fetch_given_name
 from trust_coach.telemetry import LAUNCHES, count
 from trust_coach.turn import Turn, intent_name
 
@@ -60,3 +63,11 @@ def arrive(turn: Turn) -> str:
     turn.place = At.NOWHERE
     count(LAUNCHES)
     return salt
+
+
+def greeting(turn: Turn, salt: str) -> str:
+    """ "Hi, Sam." before a welcome, for a recognised speaker who let the skill have their
+    given name; otherwise nothing, and the welcome is as it always was."""
+    elapsed = time.monotonic() - turn.started
+    name = fetch_given_name(turn.handler_input.request_envelope, name_lookup_timeout(elapsed))
+    return turn.catalog.prompt("welcome_name", salt, name=name) if name else ""

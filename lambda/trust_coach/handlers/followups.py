@@ -104,6 +104,10 @@ FOLLOWUPS: Mapping[Ask, Mapping[Reply, Answer]] = {
         YES: lambda t, _: privacy.forget(t),
         NO: lambda t, _: privacy.keep(t),
     },
+    Ask.FORGET_HOUSEHOLD: {
+        YES: lambda t, _: privacy.forget_everyone(t),
+        NO: lambda t, _: privacy.keep_everyone(t),
+    },
     Ask.KEEP_PROMISE: {
         YES: lambda t, _: promises.keep(t),
         NO: lambda t, _: promises.ask(t),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ask_sdk_model import Response
 
 from trust_coach.guided import unfinished, welcome_note
-from trust_coach.handlers.base import TurnHandler, arrive
+from trust_coach.handlers.base import TurnHandler, arrive, greeting
 from trust_coach.questions import Ask, Question
 from trust_coach.turn import Turn
 
@@ -21,18 +21,19 @@ def welcome(turn: Turn) -> Response:
     first_time = progress.is_new
     salt = arrive(turn)
     catalog = turn.catalog
+    hello = greeting(turn, salt)
     if first_time:
-        speech = turn.speech(catalog.prompt("welcome_first", salt))
+        speech = turn.speech(hello, catalog.prompt("welcome_first", salt))
         speech.pause(SHORT_PAUSE).say(catalog.prompt("welcome_first_offer", salt))
         return turn.ask(speech, catalog.prompt("welcome_first_reprompt", salt))
     if progress.last_strategy:
         name = catalog.strategy(progress.last_strategy).name
-        speech = turn.speech(catalog.prompt("welcome_back", salt, strategy_name=name))
+        speech = turn.speech(hello, catalog.prompt("welcome_back", salt, strategy_name=name))
         speech.say(welcome_note(turn, offers_continue=False))
         speech.say(catalog.prompt("welcome_back_offer", salt))
         reprompt = catalog.prompt("welcome_back_reprompt", salt)
         return turn.ask(speech, reprompt, Question(Ask.RESUME))
-    speech = turn.speech(catalog.prompt("welcome_back_plain", salt), welcome_note(turn))
+    speech = turn.speech(hello, catalog.prompt("welcome_back_plain", salt), welcome_note(turn))
     if unfinished(turn) is not None:  # the note already offered to continue it
         reprompt = catalog.prompt("welcome_back_reprompt", salt)
         return turn.ask(speech, reprompt, Question(Ask.RESUME))

@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 from trust_coach import promises
 from trust_coach.choosing import chosen
 from trust_coach.exercises import PROMISE
-from trust_coach.handlers.base import TurnHandler, arrive
+from trust_coach.handlers.base import TurnHandler, arrive, greeting
 from trust_coach.places import At, ConfirmingPromise
 from trust_coach.questions import Ask, Question
 from trust_coach.telemetry import EXERCISES_FINISHED, count
@@ -140,7 +140,8 @@ class PromiseFollowUpHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         salt = arrive(turn)
-        return follow_up(turn, turn.catalog.prompt("welcome_back_plain", salt))
+        welcome = turn.catalog.prompt("welcome_back_plain", salt)
+        return follow_up(turn, f"{greeting(turn, salt)} {welcome}".strip())
 
 
 class ChosenPromiseHandler(TurnHandler):

@@ -1,8 +1,12 @@
 """The persistence seam: ask-sdk-core's AbstractPersistenceAdapter, with versioned saves.
 
-Every store keeps one record per user, keyed by a hash of the Alexa user id (the raw id is
-never stored or logged). Saves are conditional on the version the turn loaded; on a conflict
-the store reloads, merges (see `state.merge`) and tries again, so no update is lost.
+Every store keeps one record per account, keyed by a hash of the Alexa user id, and one per
+speaker Alexa recognises on that account, keyed by the account's key, a dot and a hash of the
+person id (the raw ids are never stored or logged). So every record of an account can be
+found from the account's key alone: `ProgressStore.remove_account` deletes them all.
+
+Saves are conditional on the version the turn loaded; on a conflict the store reloads,
+merges (see `state.merge`) and tries again, so no update is lost.
 """
 
 from __future__ import annotations
@@ -18,12 +22,20 @@ from ask_sdk_model import RequestEnvelope
 
 from trust_coach.state import Progress, merge, newest_sessions
 
-# The record's key: a hash of the Alexa user id. The SAM table's key schema uses this name.
+# The record's key: a hash of the Alexa user id, with a person's hash after a dot for a
+# recognised speaker's record. The SAM table's key schema uses this name.
 KEY_ATTRIBUTE = "user_key"
+# The account's key, on every DynamoDB item: the key of the index that finds an account's
+# records (`ACCOUNT_INDEX`, declared in the SAM template) when they are all deleted.
+ACCOUNT_ATTRIBUTE = "account_key"
+ACCOUNT_INDEX = "by_account"
+PERSON_SEPARATOR = "."
 # DynamoDB TTL attribute (epoch seconds); the SAM template names the same attribute.
 EXPIRY_ATTRIBUTE = "expires_at"
 # Every DynamoDB action the store calls; the SAM policy grants exactly these.
 DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")
+# ...and on the account index only, to find an account's records when they are all deleted.
+DYNAMODB_INDEX_ACTIONS = ("dynamodb:Query",)
 # A record nobody has touched for this long is left to expire.
 RETENTION_SECONDS = 400 * 24 * 3600
 MAX_SAVE_ATTEMPTS = 4
@@ -53,12 +65,45 @@ def user_key(user_id: str) -> str:
     return hashlib.sha256(user_id.encode()).hexdigest()[:32]
 
 
+def person_key(user_id: str, person_id: str) -> str:
+    """The key of a recognised speaker's own record on the account `user_id`."""
+    return f"{user_key(user_id)}{PERSON_SEPARATOR}{user_key(person_id)}"
+
+
+def account_of(key: str) -> str:
+    """The account's key for any record key (an account's own, or a person's on it)."""
+    return key.split(PERSON_SEPARATOR, 1)[0]
+
+
+def is_person_key(key: str) -> bool:
+    return PERSON_SEPARATOR in key
+
+
 def envelope_user_key(request_envelope: RequestEnvelope) -> str:
+    """The account's key: the record of everyone Alexa does not recognise."""
     system = request_envelope.context.system if request_envelope.context else None
     user = system.user if system else None
     if user is None or not user.user_id:
         raise StoreError("request has no user id")
     return user_key(user.user_id)
+
+
+def envelope_person_id(request_envelope: RequestEnvelope) -> str | None:
+    """The recognised speaker's person id, if Alexa recognised one (voice profiles and skill
+    personalization on); only ever hashed or sent back to Alexa, never stored or logged."""
+    system = request_envelope.context.system if request_envelope.context else None
+    person = getattr(system, "person", None) if system else None
+    person_id = getattr(person, "person_id", None)
+    return person_id if isinstance(person_id, str) and person_id else None
+
+
+def envelope_record_key(request_envelope: RequestEnvelope) -> str:
+    """The speaker's record: the recognised person's own, else the account's."""
+    account = envelope_user_key(request_envelope)
+    person_id = envelope_person_id(request_envelope)
+    if person_id is None:
+        return account
+    return f"{account}{PERSON_SEPARATOR}{user_key(person_id)}"
 
 
 def expiry_from(now: float) -> int:
@@ -82,6 +127,11 @@ class ProgressStore(AbstractPersistenceAdapter):
     @abstractmethod
     def remove(self, key: str) -> None:
         """Delete the record if there is one."""
+
+    @abstractmethod
+    def remove_account(self, account: str) -> None:
+        """Delete every record of the account `account` (an account key): its own and each
+        recognised speaker's."""
 
     def reconnect(self) -> None:
         """Drop and remake any connection to the store (e.g. after a SnapStart restore, so
@@ -131,7 +181,7 @@ class ProgressStore(AbstractPersistenceAdapter):
 
     # ask-sdk-core's seam, on top of the record operations.
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        return self.load(envelope_user_key(request_envelope)).to_dict()
+        return self.load(envelope_record_key(request_envelope)).to_dict()
 
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
@@ -139,7 +189,7 @@ class ProgressStore(AbstractPersistenceAdapter):
         """Save, then write what was stored back into `attributes` for the next save."""
         session_id = attributes.pop(SESSION_KEY, None)
         saved = self.save(
-            envelope_user_key(request_envelope),
+            envelope_record_key(request_envelope),
             Progress.from_dict(attributes),
             session_id if isinstance(session_id, str) else None,
         )
@@ -147,7 +197,7 @@ class ProgressStore(AbstractPersistenceAdapter):
         attributes.update(saved.to_dict())
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        self.remove(envelope_user_key(request_envelope))
+        self.remove(envelope_record_key(request_envelope))
 
 
 def _stamped(sessions: dict[str, Any], session_id: str | None, version: int) -> dict[str, Any]:

@@ -25,11 +25,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 from trust_coach import budget
 from trust_coach.state import Progress, plain
 from trust_coach.store.base import (
+    ACCOUNT_ATTRIBUTE,
+    ACCOUNT_INDEX,
     EXPIRY_ATTRIBUTE,
     KEY_ATTRIBUTE,
     ProgressStore,
     StoreError,
     VersionConflict,
+    account_of,
     expiry_from,
     now,
 )
@@ -94,6 +97,7 @@ def to_item(key: str, progress: Progress, expires_at: int) -> dict[str, Any]:
     version = body.pop("version")
     return {
         KEY_ATTRIBUTE: {"S": key},
+        ACCOUNT_ATTRIBUTE: {"S": account_of(key)},
         VERSION_ATTRIBUTE: {"N": str(version)},
         EXPIRY_ATTRIBUTE: {"N": str(expires_at)},
         PROGRESS_ATTRIBUTE: {"S": json.dumps(body, separators=(",", ":"), sort_keys=True)},
@@ -121,7 +125,8 @@ def _failure(error: Exception) -> str:
 
 
 class DynamoDbStore(ProgressStore):
-    """Progress in a DynamoDB table keyed by `KEY_ATTRIBUTE`; uses only `DYNAMODB_ACTIONS`.
+    """Progress in a DynamoDB table keyed by `KEY_ATTRIBUTE`; uses only `DYNAMODB_ACTIONS`,
+    and `DYNAMODB_INDEX_ACTIONS` on the account index.
 
     Without a client of its own it uses the process's (`shared_client`), made on first use;
     `reconnect` replaces that one.
@@ -204,3 +209,34 @@ class DynamoDbStore(ProgressStore):
             self.client.delete_item(TableName=self.table_name, Key=self._key(key))
         except (ClientError, BotoCoreError) as error:
             raise StoreError(f"DynamoDB delete failed: {_failure(error)}") from error
+
+    def remove_account(self, account: str) -> None:
+        """The account's own item by its key (an item written before the account index
+        existed has no `account_key`), then every item the index finds for the account.
+        The index is eventually consistent: a person's first save in the last moment before
+        this may be missed (see docs/persistence.md)."""
+        self.remove(account)
+        for key in self._account_keys(account):
+            if key != account:
+                self.remove(key)
+
+    def _account_keys(self, account: str) -> list[str]:
+        keys: list[str] = []
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": ACCOUNT_INDEX,
+            "KeyConditionExpression": "#account = :account",
+            "ExpressionAttributeNames": {"#account": ACCOUNT_ATTRIBUTE},
+            "ExpressionAttributeValues": {":account": {"S": account}},
+            "ProjectionExpression": "#key",
+        }
+        request["ExpressionAttributeNames"]["#key"] = KEY_ATTRIBUTE
+        while True:
+            try:
+                answer = self.client.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise StoreError(f"DynamoDB query failed: {_failure(error)}") from error
+            keys += [item[KEY_ATTRIBUTE]["S"] for item in answer.get("Items", [])]
+            if "LastEvaluatedKey" not in answer:
+                return keys
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]

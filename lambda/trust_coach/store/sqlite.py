@@ -1,4 +1,8 @@
-"""The embedded store: one SQLite file, for local use and the self-hosted endpoint."""
+"""The embedded store: one SQLite file, for local use and the self-hosted endpoint.
+
+A recognised speaker's key starts with the account's key and a dot, so an account's records
+are one range of the primary key: deleting them all needs no column or index of its own.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,14 @@ import weakref
 from pathlib import Path
 
 from trust_coach.state import Progress
-from trust_coach.store.base import ProgressStore, StoreError, VersionConflict, expiry_from, now
+from trust_coach.store.base import (
+    PERSON_SEPARATOR,
+    ProgressStore,
+    StoreError,
+    VersionConflict,
+    expiry_from,
+    now,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS progress (
@@ -122,6 +133,18 @@ class SqliteStore(ProgressStore):
         try:
             with self._connection() as db:
                 db.execute("DELETE FROM progress WHERE user_key = ?", (key,))
+        except sqlite3.Error as error:
+            raise StoreError(f"sqlite delete failed: {error}") from error
+
+    def remove_account(self, account: str) -> None:
+        # Keys of the account's people sort between "<account>." and "<account>/".
+        first, beyond = account + PERSON_SEPARATOR, account + chr(ord(PERSON_SEPARATOR) + 1)
+        try:
+            with self._connection() as db:
+                db.execute(
+                    "DELETE FROM progress WHERE user_key = ? OR (user_key > ? AND user_key < ?)",
+                    (account, first, beyond),
+                )
         except sqlite3.Error as error:
             raise StoreError(f"sqlite delete failed: {error}") from error
 
