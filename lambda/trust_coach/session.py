@@ -37,7 +37,9 @@ PLACE = "place"
 PENDING = "pending"  # the question asked last, by its code
 TIMEZONE = "tz"
 UNLOADED = "unloaded"  # progress in this session was never loaded from the store (it was down)
-KEYS = frozenset({PROGRESS, SAVED, BASE, SESSION_ID, PLACE, PENDING, TIMEZONE, UNLOADED})
+MISSES = "misses"  # requests not understood in a row, up to this one
+KEYS = frozenset({PROGRESS, SAVED, BASE, SESSION_ID, PLACE, PENDING, TIMEZONE, UNLOADED, MISSES})
+MAX_MISSES = 10  # more in a row are counted as this many
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,32}")
@@ -55,6 +57,7 @@ class Session:
     question: Question | None = None
     timezone: str | None = None
     unloaded: bool = False
+    misses: int = 0  # requests not understood in a row (see `Turn.misunderstood`)
 
     @classmethod
     def read(cls, attributes: Mapping[str, Any], bounds: Bounds, damage: Damage) -> Session:
@@ -74,6 +77,7 @@ class Session:
         session.session_id = _checked(attributes, SESSION_ID, _session_id, damage)
         session.timezone = _checked(attributes, TIMEZONE, _zone, damage)
         session.unloaded = _checked(attributes, UNLOADED, _flag, damage) or False
+        session.misses = _checked(attributes, MISSES, _misses, damage) or 0
         session.question = _checked(attributes, PENDING, lambda v: _question(v, bounds), damage)
         place = _checked(attributes, PLACE, lambda v: _place(v, bounds), damage)
         session.place = place or At.NOWHERE
@@ -98,6 +102,8 @@ class Session:
             attributes[TIMEZONE] = self.timezone
         if self.unloaded:
             attributes[UNLOADED] = True
+        if self.misses:
+            attributes[MISSES] = self.misses
 
     def key(self) -> str:
         """This session's key in the record's per-session counts, made on first use."""
@@ -149,6 +155,10 @@ def _zone(value: Any) -> str | None:
 
 def _flag(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
+
+
+def _misses(value: Any) -> int | None:
+    return value if type(value) is int and 0 < value <= MAX_MISSES else None
 
 
 def _question(value: Any, bounds: Bounds) -> Question | None:
