@@ -8,6 +8,7 @@ handlers that call them are in `handlers/exercises.py` and `handlers/listening.p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -347,9 +348,7 @@ def enough(turn: Turn) -> Response:
     waiting = [segment.step for segment in segments if segment.wait]
     final = waiting[-1] if waiting else segments[-1].step
     if any(segment.step >= final for segment in segments[place.begin : place.following]):
-        turn.place = InExercise(
-            place.exercise, place.rounds, place.begin, place.following, place.spoken_at, True
-        )
+        turn.place = replace(place, done=True)
         finish(turn, exercise)
         return turn.tell(turn.speech(turn.say("exercise_enough_done"), exercise.close))
     kept = turn.say("exercise_enough_kept", name=exercise.name)

@@ -146,6 +146,7 @@ FOLLOWUPS: Mapping[Ask, Mapping[Reply, Answer]] = {
     Ask.START_EXERCISE: {
         YES: lambda t, q: _start(t, q.exercise),
         NO: lambda t, _: _no_to_offer_after(t),
+        SOMETHING_ELSE: lambda t, q: exercises.suggest_another(t, q.exercise),
     },
     Ask.EXERCISE_CONTINUE: {
         YES: lambda t, _: _go_on(t),
