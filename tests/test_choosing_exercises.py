@@ -3,6 +3,7 @@ directly; each exercise says how long it takes before it begins."""
 
 import pytest
 
+from trust_coach.choosing import rotation
 from trust_coach.content import catalog_for
 from trust_coach.exercises import library_for
 from trust_coach.speech import readable
@@ -47,11 +48,11 @@ def test_every_strategy_has_an_exercise_in_the_content():
     assert {CATALOG.strategy(n).id: e for n, e in PAIRS} == LIBRARY.for_strategy
 
 
-def test_a_trust_exercise_for_a_new_user_asks_which_area_and_a_strategy_name_answers(device):
+def test_a_trust_exercise_for_a_new_user_suggests_one_and_a_strategy_name_still_answers(device):
     device.launch()
     device.intent("ExerciseIntent")
     text = said(device)
-    assert "breathing" in text and "strateg" in text  # breathing, or an area by its strategy
+    assert "gentle breathing" in text and "about a minute and a half" in text
     assert text.endswith("?") and device.session_open
     device.intent("StrategyIntent", slots=resolved("strategy", "communication", "honest_talk"))
     assert started(device, "listening")
@@ -168,3 +169,36 @@ def test_help_names_the_trust_exercise_and_saying_it_works(device):
     match = Understanding.for_locale("en-US").resolve("give me a trust exercise")
     device.intent(match.intent)
     assert "breathing" in said(device) and device.session_open
+
+
+# Today's suggestion, from the history (choosing.rotation, a pure function) ------------------
+PAIRED = [e for _, e in PAIRS]
+TODAY = "2026-03-10"
+
+
+def test_a_first_visit_starts_with_gentle_breathing_then_the_strategies_in_order():
+    assert rotation(PAIRED, None, "gentle", {}, TODAY) == ["gentle", *PAIRED]
+
+
+def test_the_strategy_they_are_on_comes_first_then_the_following_ones_round_to_the_start():
+    order = rotation(PAIRED, 4, "gentle", {}, TODAY)
+    assert order == ["grounding", "expectations", "forgiveness", "underneath", "listening",
+                     "promise", "gentle"]  # fmt: skip
+
+
+def test_what_was_done_lately_goes_last_longest_ago_first_and_older_practice_is_forgotten():
+    practised = {
+        "grounding": "2026-03-10",
+        "expectations": "2026-03-05",
+        "forgiveness": "2026-02-01",
+    }
+    order = rotation(PAIRED, 4, "gentle", practised, TODAY)
+    assert order[0] == "forgiveness"  # a month ago is not lately
+    assert order[-2:] == ["expectations", "grounding"]
+    assert sorted(order) == sorted([*PAIRED, "gentle"])
+
+
+def test_strategies_without_an_exercise_are_skipped_and_each_exercise_comes_once():
+    paired = ["underneath", None, "gentle", "grounding"]
+    assert rotation(paired, 2, "gentle", {}, TODAY) == ["gentle", "grounding", "underneath"]
+    assert rotation(paired, 3, "gentle", {}, TODAY) == ["gentle", "grounding", "underneath"]

@@ -64,6 +64,13 @@ STATES = {
     ),
     "a yes or no question": lambda d: (d.launch(), say(d, "tell me strategy two")),
     "a paused exercise": lambda d: (d.launch(), say(d, "a breathing exercise"), say(d, "pause")),
+    "a suggested exercise": lambda d: (d.launch(), say(d, "give me a trust exercise")),
+    "asked whether to stop": lambda d: (d.launch(), say(d, "help me forgive"), say(d, "no")),
+    "the menu after two misses": lambda d: (
+        d.launch(),
+        d.intent("AMAZON.FallbackIntent"),
+        d.intent("AMAZON.FallbackIntent"),
+    ),
 }
 
 

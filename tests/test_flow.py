@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "lambda" / "trust_coach"
 # The two modules that see every area: the ordered list, and the follow-up table.
 COMPOSITION = {"trust_coach.handlers", "trust_coach.handlers.followups"}
 SHARED = {"trust_coach.handlers.base"}
-EXERCISE_QUESTIONS = (Ask.OFFER_EXERCISE, Ask.START_EXERCISE)
+EXERCISE_QUESTIONS = (Ask.OFFER_EXERCISE, Ask.START_EXERCISE, Ask.SUGGEST_EXERCISE)
 
 
 def module_name(path: Path) -> str:
@@ -95,6 +95,7 @@ def test_every_question_has_its_row_and_every_reply_a_default():
         Question(Ask.READ_STRATEGY, strategy=6),
         Question(Ask.OFFER_EXERCISE, exercise="promise"),
         Question(Ask.START_EXERCISE, exercise="four_seven_eight"),
+        Question(Ask.SUGGEST_EXERCISE, exercise="gentle"),
     ],
     ids=lambda question: question.code,
 )

@@ -104,3 +104,13 @@ def test_a_forged_question_is_answered_as_no_question(device, pending):
     device.attributes["pending"] = pending
     device.intent("AMAZON.YesIntent")
     assert "Sorry" not in said(device)
+
+
+@pytest.mark.parametrize("misses", [10**30, -1, "2", True, 1.5])
+def test_a_forged_count_of_misunderstandings_counts_as_none(device, misses, caplog):
+    device.launch()
+    device.attributes["misses"] = misses
+    device.intent("AMAZON.FallbackIntent")  # the first in a row: no menu yet
+    assert "a breathing exercise" not in said(device)
+    assert device.attributes.get("misses") == 1
+    assert "misses" in warnings(caplog)

@@ -8,6 +8,7 @@ handlers that call them are in `handlers/exercises.py` and `handlers/listening.p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,6 +30,8 @@ from trust_coach.turn import Turn
 SHORT_PAUSE = 0.8
 WEEK_DAYS = 7
 GO_ON = Question(Ask.EXERCISE_CONTINUE)
+STOP_OR_GO_ON = Question(Ask.STOP_EXERCISE)
+CHOOSE = Question(Ask.CHOOSE_EXERCISE)
 
 
 def library(turn: Turn) -> Library:
@@ -45,6 +48,12 @@ def in_exercise(turn: Turn) -> bool:
 def after_exercise(turn: Turn) -> bool:
     """In this session's exercise, finished or not: "repeat" and "start over" still act on it."""
     return isinstance(turn.place, InExercise)
+
+
+def finished(turn: Turn) -> bool:
+    """This session's exercise has just ended: its closing offer was the last question."""
+    place = turn.place
+    return isinstance(place, InExercise) and place.done
 
 
 def current(turn: Turn) -> tuple[Exercise, InExercise]:
@@ -308,7 +317,42 @@ def choose(turn: Turn) -> Response:
     """Ask which exercise (by name, or by an area of the strategies)."""
     turn.place = At.CHOOSING_EXERCISE
     speech = turn.speech(turn.say("exercise_choose"))
-    return turn.ask(speech, turn.say("exercise_choose_reprompt"))
+    return turn.ask(speech, turn.say("exercise_choose_reprompt"), CHOOSE)
+
+
+# Replies mid-exercise that end it or may end it ---------------------------------------------
+def waiting_for_next(turn: Turn) -> bool:
+    """Whether the last response ended on a reflection step, waiting for "next" (rather than
+    after a round or a slice of a turn, where "say continue, or stop" was asked)."""
+    exercise, place = current(turn)
+    segments = exercise.segments(place.rounds)
+    return 0 < place.following <= len(segments) and segments[place.following - 1].wait
+
+
+def ask_to_stop(turn: Turn) -> Response:
+    """ "No" to "say next when you're ready": whether they would like to stop."""
+    speech = turn.speech(turn.say("exercise_ask_stop"))
+    return turn.ask(speech, turn.say("exercise_ask_stop_reprompt"), STOP_OR_GO_ON)
+
+
+def enough(turn: Turn) -> Response:
+    """ "I'm done" mid-exercise: its closing line, and the session ends.
+
+    Once its last step that waits for the person has been said (a breathing exercise: its
+    last round), only closing words were left, so the exercise counts as done; before that
+    its place is kept for "continue", and the words say so.
+    """
+    hold(turn)  # an interruption mid-turn: what was heard, not all that was sent
+    exercise, place = current(turn)
+    segments = exercise.segments(place.rounds)
+    waiting = [segment.step for segment in segments if segment.wait]
+    final = waiting[-1] if waiting else segments[-1].step
+    if any(segment.step >= final for segment in segments[place.begin : place.following]):
+        turn.place = replace(place, done=True)
+        finish(turn, exercise)
+        return turn.tell(turn.speech(turn.say("exercise_enough_done"), exercise.close))
+    kept = turn.say("exercise_enough_kept", name=exercise.name)
+    return turn.tell(turn.speech(turn.say("exercise_enough_paused"), exercise.close, kept))
 
 
 # Said elsewhere ----------------------------------------------------------------------------

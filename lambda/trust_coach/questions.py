@@ -22,6 +22,7 @@ class Ask(StrEnum):
     TRY_TODAY = "try_today"  # "Want something to try today?"
     NEXT_STRATEGY = "next"  # "On to the next strategy?"
     LIST = "list"  # "Want to hear the strategies?"
+    CHOOSE_STRATEGY = "strategy_choose"  # after the list: "Which one would you like?"
     TIP = "tip"  # "Would you like today's tip?"
     RESUME = "resume"  # "Want to continue where you left off?"
     HOME = "home"
@@ -30,7 +31,10 @@ class Ask(StrEnum):
     SHARE_OFFER = "share_offer"  # after someone shared a feeling: "a short breathing exercise?"
     OFFER_EXERCISE = "exercise_offer"  # "Want to try <the strategy's exercise>?"
     START_EXERCISE = "exercise"  # "Want to do <an exercise>?"
+    SUGGEST_EXERCISE = "exercise_suggest"  # today's, from the history: "Shall we start it?"
+    CHOOSE_EXERCISE = "exercise_choose"  # "Which area would you like to work on?"
     EXERCISE_CONTINUE = "exercise_continue"  # mid-exercise: "Say next when you're ready."
+    STOP_EXERCISE = "exercise_stop"  # after "no" to "say next": "Would you like to stop here?"
     RESUME_CHOICE = "exercise_resume_choice"  # "Pick up the exercise, or the strategy?"
     FORGET = "forget"  # "Forget everything I remember?"
     FORGET_HOUSEHOLD = "forget_household"  # after a person forgot theirs: "Everyone's too?"
@@ -41,7 +45,7 @@ class Ask(StrEnum):
 
 # What a question can be about, in a code: a strategy's number or an exercise's id.
 _ABOUT_STRATEGY = frozenset({Ask.READ_STRATEGY})
-_ABOUT_EXERCISE = frozenset({Ask.OFFER_EXERCISE, Ask.START_EXERCISE})
+_ABOUT_EXERCISE = frozenset({Ask.OFFER_EXERCISE, Ask.START_EXERCISE, Ask.SUGGEST_EXERCISE})
 _EXERCISE_ID = re.compile(r"[a-z_]{1,32}")
 _NUMBER = re.compile(r"[1-9][0-9]?")
 
@@ -50,7 +54,7 @@ _NUMBER = re.compile(r"[1-9][0-9]?")
 class Question:
     ask: Ask
     strategy: int | None = None  # READ_STRATEGY: which one
-    exercise: str | None = None  # OFFER_EXERCISE, START_EXERCISE: which one
+    exercise: str | None = None  # OFFER_, START_, SUGGEST_EXERCISE: which one
 
     @property
     def code(self) -> str:

@@ -38,7 +38,11 @@ PENDING = "pending"  # the question asked last, by its code
 TIMEZONE = "tz"
 UNLOADED = "unloaded"  # progress in this session was never loaded from the store (it was down)
 OWNER = "owner"  # whose record the progress copy is: its store key (hashes only)
-KEYS = frozenset({PROGRESS, SAVED, BASE, SESSION_ID, PLACE, PENDING, TIMEZONE, UNLOADED, OWNER})
+MISSES = "misses"  # requests not understood in a row, up to this one
+KEYS = frozenset(
+    {PROGRESS, SAVED, BASE, SESSION_ID, PLACE, PENDING, TIMEZONE, UNLOADED, OWNER, MISSES}
+)
+MAX_MISSES = 10  # more in a row are counted as this many
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,32}")
@@ -60,6 +64,7 @@ class Session:
     # The store key of the record the progress copy belongs to: the account's, or a
     # recognised speaker's (see store.base). None before anything was loaded.
     owner: str | None = None
+    misses: int = 0  # requests not understood in a row (see `Turn.misunderstood`)
 
     @classmethod
     def read(cls, attributes: Mapping[str, Any], bounds: Bounds, damage: Damage) -> Session:
@@ -80,6 +85,7 @@ class Session:
         session.timezone = _checked(attributes, TIMEZONE, _zone, damage)
         session.unloaded = _checked(attributes, UNLOADED, _flag, damage) or False
         session.owner = _checked(attributes, OWNER, _record_key, damage)
+        session.misses = _checked(attributes, MISSES, _misses, damage) or 0
         session.question = _checked(attributes, PENDING, lambda v: _question(v, bounds), damage)
         place = _checked(attributes, PLACE, lambda v: _place(v, bounds), damage)
         session.place = place or At.NOWHERE
@@ -106,6 +112,8 @@ class Session:
             attributes[UNLOADED] = True
         if self.owner is not None:
             attributes[OWNER] = self.owner
+        if self.misses:
+            attributes[MISSES] = self.misses
 
     def key(self) -> str:
         """This session's key in the record's per-session counts, made on first use."""
@@ -161,6 +169,10 @@ def _record_key(value: Any) -> str | None:
 
 def _flag(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
+
+
+def _misses(value: Any) -> int | None:
+    return value if type(value) is int and 0 < value <= MAX_MISSES else None
 
 
 def _question(value: Any, bounds: Bounds) -> Question | None:

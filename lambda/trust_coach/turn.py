@@ -20,7 +20,7 @@ from trust_coach.budget import lookup_timeout
 from trust_coach.content import Catalog, catalog_for
 from trust_coach.places import Place
 from trust_coach.questions import Question
-from trust_coach.session import Session
+from trust_coach.session import MAX_MISSES, Session
 from trust_coach.speech import Speech
 from trust_coach.state import Damage, Progress, kinds
 from trust_coach.store.base import is_person_key
@@ -48,6 +48,9 @@ class Turn:
                 manager.session_attributes = {}
             self.attributes = manager.session_attributes
         self.session = Session.read(self.attributes, self.bounds, damage)
+        # Misunderstandings in a row: this turn starts the count again unless it is one too.
+        self._misses_before = self.session.misses
+        self.session.misses = 0
         if damage:
             log.warning("session data out of bounds, dropped or clamped: %s", kinds(damage))
         # The progress this turn changes in place; the load interceptor replaces it with the
@@ -78,6 +81,11 @@ class Turn:
     def question(self) -> Question | None:
         """The question the skill asked last, if the last turn asked one."""
         return self.session.question
+
+    def misunderstood(self) -> int:
+        """Count this request as not understood; how many in a row, this one included."""
+        self.session.misses = min(self._misses_before + 1, MAX_MISSES)
+        return self.session.misses
 
     @property
     def intent(self) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from trust_coach.content import BASE_LOCALE, CONTENT_DIR, supported_locales
 from trust_coach.spelling import respell_text
+from trust_coach_tools.grammar import render
 from trust_coach_tools.nlu import MODEL_DIR, fold
 
 
@@ -56,10 +57,6 @@ def localized_model(base: dict[str, Any], words: dict[str, str]) -> dict[str, An
             if extra:
                 name["synonyms"] = [*name.get("synonyms", []), *_unique(extra)]
     return model
-
-
-def render(model: dict[str, Any]) -> str:
-    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
 
 
 def expected_models(model_dir: Path | None = None) -> dict[str, str]:

@@ -24,7 +24,15 @@ from trust_coach.handlers.exercises import (
     ForgivenessHandler,
     PauseHandler,
 )
-from trust_coach.handlers.followups import NoHandler, YesHandler
+from trust_coach.handlers.followups import (
+    ChooseForMeHandler,
+    EnoughHandler,
+    NextAfterExerciseHandler,
+    NoHandler,
+    SomethingElseHandler,
+    ThanksHandler,
+    YesHandler,
+)
 from trust_coach.handlers.launch import LaunchHandler
 from trust_coach.handlers.listening import InstructionsHandler, ListeningHandler, SwitchRolesHandler
 from trust_coach.handlers.navigation import (
@@ -98,6 +106,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         StrategyHandler(),
         TellMeMoreHandler(),
         TryTodayHandler(),
+        NextAfterExerciseHandler(),  # "next" once an exercise ended: what it offered
         NextHandler(),
         PreviousHandler(),
         ExerciseResumeHandler(),  # "continue" to an exercise left partway
@@ -110,6 +119,10 @@ def request_handlers() -> list[AbstractRequestHandler]:
         ForgetProgressHandler(),
         YesHandler(),
         NoHandler(),
+        ChooseForMeHandler(),
+        ThanksHandler(),
+        EnoughHandler(),
+        SomethingElseHandler(),
         StrategyRepeatHandler(),
         TipRepeatHandler(),
         SafetyRepeatHandler(),

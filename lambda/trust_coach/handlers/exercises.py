@@ -12,7 +12,13 @@ from typing import Any
 from ask_sdk_model import Response
 
 from trust_coach import guided
-from trust_coach.choosing import chosen, exercise_for, name_and_length
+from trust_coach.choosing import (
+    chosen,
+    exercise_for,
+    name_and_length,
+    suggested,
+    suggested_after,
+)
 from trust_coach.exercises import duration_seconds, number
 from trust_coach.handlers.base import TurnHandler
 from trust_coach.places import At
@@ -32,6 +38,31 @@ def offer(turn: Turn, strategy_number: int) -> Response:
     )
     reprompt = turn.say("exercise_offer_reprompt", exercise=name)
     return turn.ask(speech, reprompt, Question(Ask.OFFER_EXERCISE, exercise=ident))
+
+
+def suggest(turn: Turn) -> Response:
+    """Today's exercise, chosen from the person's history (`choosing.rotation`), named with
+    its length, and one yes/no to start it. Naming another exercise, or an area, still
+    starts that one (the place says an exercise is being chosen)."""
+    ident = suggested(turn)
+    number_on = turn.progress.last_strategy
+    if number_on is not None and exercise_for(turn, number_on) == ident:
+        turn.place = At.CHOOSING_EXERCISE
+        return offer(turn, number_on)  # said as the exercise of the strategy they are on
+    return _suggestion(turn, ident, "exercise_suggest")
+
+
+def suggest_another(turn: Turn, after: str | None) -> Response:
+    """ "Something else": the next one in today's rotation."""
+    return _suggestion(turn, suggested_after(turn, after), "exercise_suggest_another")
+
+
+def _suggestion(turn: Turn, ident: str, key: str) -> Response:
+    name, length = name_and_length(turn, ident)
+    speech = turn.speech(turn.say(key, exercise=name, length=length))
+    reprompt = turn.say("exercise_suggest_reprompt", exercise=name)
+    turn.place = At.CHOOSING_EXERCISE
+    return turn.ask(speech, reprompt, Question(Ask.SUGGEST_EXERCISE, exercise=ident))
 
 
 def resume_or_choose(turn: Turn, saved: dict[str, Any]) -> Response:
@@ -83,7 +114,7 @@ class ForgivenessHandler(TurnHandler):
 
 class ExerciseHandler(TurnHandler):
     """ "An exercise": the one named, else the one for an area or the strategy the user is on
-    (see `choosing.chosen`); else the last strategy's is offered, or the skill asks which."""
+    (see `choosing.chosen`); else today's, suggested from the person's history."""
 
     intents = ("ExerciseIntent",)
 
@@ -93,9 +124,7 @@ class ExerciseHandler(TurnHandler):
             return guided.start_by_id(turn, ident)
         if turn.catalog.find_strategy(turn.slot("area")) is not None:
             return guided.choose(turn)  # an area without an exercise of its own
-        if turn.progress.last_strategy is not None:
-            return offer(turn, turn.progress.last_strategy)
-        return guided.choose(turn)
+        return suggest(turn)
 
 
 class ExerciseChoiceHandler(TurnHandler):

@@ -5,9 +5,8 @@ reply is looked up here, in the question's row. A reply the row does not name me
 means after no question at all (`WITHOUT_QUESTION`). This is the one module that sees every
 conversation area; the areas themselves never import each other.
 
-Replies are "yes" and "no" today. A reply that depends on the question just asked ("you
-pick" after "which area?", "thanks" after a closing question, "I'm done" mid-exercise) is one
-more `Reply`, a column in the rows where it means something and one entry in
+Replies are "yes", "no", "you pick", "thanks", "I'm done" and "something else". A reply is
+a `Reply`, a column in the rows where it means something and one entry in
 `WITHOUT_QUESTION`, and a handler for its intent that calls `answer`.
 """
 
@@ -38,10 +37,20 @@ from trust_coach.turn import Turn
 class Reply(Enum):
     YES = "yes"
     NO = "no"
+    CHOOSE_FOR_ME = "you pick"
+    THANKS = "thanks"
+    ENOUGH = "I'm done"
+    SOMETHING_ELSE = "something else"
 
 
 Answer = Callable[[Turn, Question], Response]
 YES, NO = Reply.YES, Reply.NO
+CHOOSE_FOR_ME, THANKS, ENOUGH, SOMETHING_ELSE = (
+    Reply.CHOOSE_FOR_ME,
+    Reply.THANKS,
+    Reply.ENOUGH,
+    Reply.SOMETHING_ELSE,
+)
 
 
 def _continue(turn: Turn) -> Response:
@@ -66,22 +75,55 @@ def _go_on(turn: Turn) -> Response:
     return guided.go_on(turn) if guided.in_exercise(turn) else navigation.home(turn)
 
 
+def _enough(turn: Turn) -> Response:
+    """ "I'm done": the exercise's close (done, or its place kept), else the session's."""
+    return guided.enough(turn) if guided.in_exercise(turn) else navigation.goodbye(turn)
+
+
+def _no_to_go_on(turn: Turn) -> Response:
+    """ "No" mid-exercise: after "say next when you're ready" it may mean "not yet", so ask;
+    after "say continue for more, or stop" it means stop."""
+    if not guided.in_exercise(turn):
+        return navigation.anything_else(turn)
+    return guided.ask_to_stop(turn) if guided.waiting_for_next(turn) else guided.stop(turn)
+
+
+def _no_to_offer_after(turn: Turn) -> Response:
+    """ "No" to the one next step an exercise offers when it ends closes the session."""
+    return navigation.goodbye(turn) if guided.finished(turn) else navigation.anything_else(turn)
+
+
 FOLLOWUPS: Mapping[Ask, Mapping[Reply, Answer]] = {
     Ask.READ_STRATEGY: {YES: lambda t, q: strategies.read_strategy(t, q.strategy or 1)},
-    Ask.MORE: {YES: lambda t, _: strategies.read_more(t)},
-    Ask.TRY_TODAY: {YES: lambda t, _: strategies.try_today(t)},
-    Ask.NEXT_STRATEGY: {YES: lambda t, _: strategies.next_strategy(t)},
+    Ask.MORE: {
+        YES: lambda t, _: strategies.read_more(t),
+        SOMETHING_ELSE: lambda t, _: strategies.next_strategy(t),
+    },
+    Ask.TRY_TODAY: {
+        YES: lambda t, _: strategies.try_today(t),
+        SOMETHING_ELSE: lambda t, _: strategies.next_strategy(t),
+    },
+    Ask.NEXT_STRATEGY: {
+        YES: lambda t, _: strategies.next_strategy(t),
+        SOMETHING_ELSE: lambda t, _: strategies.next_strategy(t),
+    },
     Ask.LIST: {YES: lambda t, _: strategies.list_strategies(t)},
-    Ask.TIP: {YES: lambda t, _: tips.daily_tip(t)},
+    Ask.CHOOSE_STRATEGY: {CHOOSE_FOR_ME: lambda t, _: exercises.suggest(t)},
+    Ask.TIP: {  # "... before you go?": a closing question
+        YES: lambda t, _: tips.daily_tip(t),
+        NO: lambda t, _: navigation.goodbye(t),
+    },
     Ask.RESUME: {YES: lambda t, _: _continue(t)},
     Ask.HOME: {YES: lambda t, _: navigation.home(t)},
     Ask.CLOSING: {
         YES: lambda t, _: navigation.home(t),
         NO: lambda t, _: navigation.goodbye(t),
     },
-    Ask.SAFETY_REPEAT: {
+    Ask.SAFETY_REPEAT: {  # whatever closes here, closes with the numbers pointed to again
         YES: lambda t, _: safety.safety_answer(t, acknowledge=False),
         NO: lambda t, _: safety.safety_close(t),
+        THANKS: lambda t, _: safety.safety_close(t),
+        ENOUGH: lambda t, _: safety.safety_close(t),
     },
     Ask.SHARE_OFFER: {
         YES: lambda t, _: guided.start_by_id(t, sharing.SETTLING_EXERCISE),
@@ -90,11 +132,32 @@ FOLLOWUPS: Mapping[Ask, Mapping[Reply, Answer]] = {
     Ask.OFFER_EXERCISE: {
         YES: lambda t, q: _start(t, q.exercise),
         NO: lambda t, _: guided.choose(t),
+        SOMETHING_ELSE: lambda t, q: exercises.suggest_another(t, q.exercise),
     },
-    Ask.START_EXERCISE: {YES: lambda t, q: _start(t, q.exercise)},
+    Ask.SUGGEST_EXERCISE: {
+        YES: lambda t, q: _start(t, q.exercise),
+        NO: lambda t, _: guided.choose(t),
+        SOMETHING_ELSE: lambda t, q: exercises.suggest_another(t, q.exercise),
+    },
+    Ask.CHOOSE_EXERCISE: {
+        CHOOSE_FOR_ME: lambda t, _: exercises.suggest(t),
+        SOMETHING_ELSE: lambda t, _: exercises.suggest(t),
+    },
+    Ask.START_EXERCISE: {
+        YES: lambda t, q: _start(t, q.exercise),
+        NO: lambda t, _: _no_to_offer_after(t),
+        SOMETHING_ELSE: lambda t, q: exercises.suggest_another(t, q.exercise),
+    },
     Ask.EXERCISE_CONTINUE: {
         YES: lambda t, _: _go_on(t),
-        NO: lambda t, _: guided.stop(t),
+        NO: lambda t, _: _no_to_go_on(t),
+        THANKS: lambda t, _: _enough(t),  # kind, and honest about the place kept
+        ENOUGH: lambda t, _: _enough(t),
+    },
+    Ask.STOP_EXERCISE: {
+        YES: lambda t, _: _enough(t),
+        NO: lambda t, _: _go_on(t),
+        ENOUGH: lambda t, _: _enough(t),
     },
     Ask.RESUME_CHOICE: {
         YES: lambda t, _: _resume_exercise(t),
@@ -123,6 +186,10 @@ FOLLOWUPS: Mapping[Ask, Mapping[Reply, Answer]] = {
 WITHOUT_QUESTION: Mapping[Reply, Callable[[Turn], Response]] = {
     YES: navigation.home,
     NO: navigation.anything_else,
+    CHOOSE_FOR_ME: exercises.suggest,
+    THANKS: navigation.thanks_close,
+    ENOUGH: _enough,
+    SOMETHING_ELSE: navigation.home,
 }
 
 
@@ -146,3 +213,44 @@ class NoHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         return answer(turn, NO)
+
+
+class ChooseForMeHandler(TurnHandler):
+    intents = ("ChooseForMeIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return answer(turn, CHOOSE_FOR_ME)
+
+
+class ThanksHandler(TurnHandler):
+    intents = ("ThanksIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return answer(turn, THANKS)
+
+
+class EnoughHandler(TurnHandler):
+    intents = ("EnoughIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return answer(turn, ENOUGH)
+
+
+class SomethingElseHandler(TurnHandler):
+    intents = ("SomethingElseIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return answer(turn, SOMETHING_ELSE)
+
+
+class NextAfterExerciseHandler(TurnHandler):
+    """ "Next" once an exercise has ended goes on to the one step it offered (its closing
+    question), not to a strategy unrelated to it."""
+
+    intents = ("AMAZON.NextIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return guided.finished(turn) and turn.question is not None
+
+    def respond(self, turn: Turn) -> Response:
+        return answer(turn, YES)

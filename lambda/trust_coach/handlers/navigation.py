@@ -13,6 +13,8 @@ from trust_coach.places import At, AtStrategy
 from trust_coach.questions import Ask, Question
 from trust_coach.turn import Turn
 
+MENU_AFTER_MISSES = 2  # requests not understood in a row before a short menu of things to say
+
 
 def home(turn: Turn) -> Response:
     turn.place = At.NOWHERE
@@ -29,6 +31,11 @@ def goodbye(turn: Turn) -> Response:
     return turn.tell(turn.speech(turn.say("goodbye")))
 
 
+def thanks_close(turn: Turn) -> Response:
+    """ "Thank you", "goodnight", "I feel better": a warm close that ends the session."""
+    return turn.tell(turn.speech(turn.say("thanks_close")))
+
+
 def help_answer(turn: Turn) -> Response:
     place = turn.place
     if isinstance(place, AtStrategy):
@@ -40,6 +47,8 @@ def help_answer(turn: Turn) -> Response:
 
 
 def fallback(turn: Turn) -> Response:
+    if turn.misunderstood() >= MENU_AFTER_MISSES:  # say exactly what works, three things
+        return turn.ask(turn.speech(turn.say("fallback_menu")), turn.say("fallback_menu_reprompt"))
     key = "fallback_strategy" if isinstance(turn.place, AtStrategy) else "fallback_top"
     return turn.ask(turn.speech(turn.say(key)), turn.say("fallback_reprompt"))
 

@@ -30,7 +30,7 @@ def list_strategies(turn: Turn) -> Response:
     speech = turn.speech(turn.say("strategy_list_first"))
     speech.pause(SHORT_PAUSE).say(turn.say("strategy_list_last"))
     speech.pause(SHORT_PAUSE).say(turn.say("strategy_list_ask"))
-    return turn.ask(speech, turn.say("strategy_list_reprompt"))
+    return turn.ask(speech, turn.say("strategy_list_reprompt"), Question(Ask.CHOOSE_STRATEGY))
 
 
 def read_strategy(turn: Turn, number: int, intro: str = "") -> Response:
