@@ -44,6 +44,7 @@ from trust_coach.handlers.promises import (
     PromiseNotCaughtHandler,
 )
 from trust_coach.handlers.safety import SafetyHandler, SafetyRepeatHandler, SafetyStopHandler
+from trust_coach.handlers.screen import ChunkDoneHandler
 from trust_coach.handlers.sharing import ShareHandler
 from trust_coach.handlers.strategies import (
     ListStrategiesHandler,
@@ -66,6 +67,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         PromiseFollowUpHandler(),  # a launch that asks how a promise went
         LaunchHandler(),
         SessionEndedHandler(),
+        ChunkDoneHandler(),  # the breathing circle asks for its next chunk
         # Mid-exercise, these built-ins act on the exercise (each applies only there).
         ExerciseStopHandler(),
         ExerciseGoOnHandler(),
