@@ -3,7 +3,11 @@ run through its chunk events, and every document the skill can send, per screen.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
+
+from conftest import assert_within_limits
 
 from trust_coach.content import catalog_for
 from trust_coach.exercises import library_for
@@ -91,3 +95,20 @@ def rendered(responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for d in (r.get("response") or {}).get("directives") or []
         if d.get("type") == "Alexa.Presentation.APL.RenderDocument"
     ]
+
+
+def same_ids(send: Callable[[dict], dict]) -> Callable[[dict], dict]:
+    """Deliver with request and session ids that depend only on the order of requests, so two
+    devices driven alike send identical envelopes (the ids pick prompt variants)."""
+    count = 0
+
+    def deliver(event: dict) -> dict:
+        nonlocal count
+        count += 1
+        event = copy.deepcopy(event)
+        event["request"]["requestId"] = f"amzn1.echo-api.request.{count}"
+        if "session" in event:
+            event["session"]["sessionId"] = "amzn1.echo-api.session.same"
+        return assert_within_limits(send(event))
+
+    return deliver

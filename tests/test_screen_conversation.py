@@ -4,14 +4,12 @@ numbers, and a device without a screen hears exactly what it heard before screen
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import assert_within_limits
 from screen_runs import (
     BREATHING_DOCUMENT,
     CARD_DOCUMENT,
@@ -22,6 +20,7 @@ from screen_runs import (
     chunk_event,
     commands,
     rendered,
+    same_ids,
 )
 
 from trust_coach.app import build_skill, handle_event
@@ -45,23 +44,6 @@ def without_screen_and_sound(skill: Any) -> Any:
         i for i in dispatcher.response_interceptors if not isinstance(i, PresentationInterceptor)
     ]
     return skill
-
-
-def same_ids(send: Callable[[dict], dict]) -> Callable[[dict], dict]:
-    """Deliver with request and session ids that depend only on the order of requests, so two
-    devices driven alike send identical envelopes (the ids pick prompt variants)."""
-    count = 0
-
-    def deliver(event: dict) -> dict:
-        nonlocal count
-        count += 1
-        event = copy.deepcopy(event)
-        event["request"]["requestId"] = f"amzn1.echo-api.request.{count}"
-        if "session" in event:
-            event["session"]["sessionId"] = "amzn1.echo-api.session.same"
-        return assert_within_limits(send(event))
-
-    return deliver
 
 
 def twin(tmp_path, name: str, plain: bool = False, **device: Any) -> Device:

@@ -46,6 +46,12 @@ from trust_coach.handlers.promises import (
 from trust_coach.handlers.safety import SafetyHandler, SafetyRepeatHandler, SafetyStopHandler
 from trust_coach.handlers.screen import ChunkDoneHandler
 from trust_coach.handlers.sharing import ShareHandler
+from trust_coach.handlers.sound import (
+    BreatheWithSoundHandler,
+    ChangeSoundHandler,
+    NoSoundBedHandler,
+    SoundBedHandler,
+)
 from trust_coach.handlers.strategies import (
     ListStrategiesHandler,
     NextHandler,
@@ -87,6 +93,10 @@ def request_handlers() -> list[AbstractRequestHandler]:
         PromiseIntentHandler(),
         PromiseNotCaughtHandler(),
         PauseHandler(),
+        SoundBedHandler(),  # the sound bed, chosen by voice, anywhere
+        BreatheWithSoundHandler(),
+        ChangeSoundHandler(),
+        NoSoundBedHandler(),
         SafetyStopHandler(),  # after the numbers: a kind close that points to them again
         StopHandler(),
         ListStrategiesHandler(),
