@@ -72,8 +72,8 @@ def test_without_root_it_uses_sudo_when_sudo_needs_no_password(tmp_path):
     done = run(bin_dir)
     assert done.returncode == 0, done.stderr
     assert "sudo -n true" in calls(bin_dir)
-    assert (
-        "apt-get install -y -qq --no-install-recommends espeak-ng sox nodejs npm" in calls(bin_dir)
+    assert "apt-get install -y -qq --no-install-recommends espeak-ng sox nodejs npm" in calls(
+        bin_dir
     )
 
 

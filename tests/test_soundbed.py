@@ -9,7 +9,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from screen_runs import LIBRARY, apla, breathe, breathe_through, resolved, same_ids
+from screen_runs import (
+    BREATHING_DOCUMENT,
+    LIBRARY,
+    apla,
+    breathe,
+    breathe_through,
+    resolved,
+    same_ids,
+)
 
 from trust_coach import soundbed
 from trust_coach.speech import readable
@@ -192,3 +200,21 @@ def test_each_sound_intent_has_at_least_80_samples():
         "ChangeSoundIntent",
     ):
         assert len(intents[name]["samples"]) >= 80, name
+
+
+def test_on_a_screen_a_chosen_sound_plays_under_breathing_with_the_round_on_a_still_card(
+    make_device,
+):
+    device = make_device(screen="show8")
+    device.launch()
+    device.intent("BreatheWithSoundIntent", slots=resolved("sound", "rain"))
+    (mix,) = apla(device)
+    check_apla(mix)
+    (card,) = device.documents
+    data = card["datasources"]["card"]
+    assert "onMount" not in card["document"]  # nothing moves that could drift from the voice
+    assert data["kicker"] == "Round 1 of 6" and data["footer"] == "Sound: Rain"
+    device.intent("NoSoundBedIntent")  # and without a sound, the circle moves again
+    breathe(device, "box", 2)
+    assert apla(device) == []
+    assert device.documents[0]["token"] == BREATHING_DOCUMENT

@@ -60,7 +60,11 @@ def present(turn: Turn, response: Response) -> None:
     chunk = chunk_exercise(turn)
     if response.output_speech is None and chunk is None:
         return  # nothing said, nothing changes (an event from a document no longer current)
-    if screen is not None and chunk is not None and chunk[0].is_breathing:
+    bed = soundbed.chosen(turn.progress) if chunk is not None and not chunk[0].is_timer else None
+    # The moving circle speaks through its document, which cannot mix in a sound: a person
+    # who chose a sound bed hears it, with the round on a still card, and says "no background
+    # sound" to see the circle move.
+    if screen is not None and chunk is not None and chunk[0].is_breathing and bed is None:
         exercise, place = chunk
         lead = noted_chunk(turn) or []
         shown = chunk_directive(turn, screen, exercise, place, lead)
@@ -73,7 +77,6 @@ def present(turn: Turn, response: Response) -> None:
         return
     added: list[Directive] = []
     speech = response.output_speech
-    bed = soundbed.chosen(turn.progress) if chunk is not None and not chunk[0].is_timer else None
     if not (isinstance(speech, SsmlOutputSpeech) and soundbed.fits(speech.ssml)):
         bed = None  # a timer's turn, or too long to mix: said plainly
     if bed is not None and isinstance(speech, SsmlOutputSpeech):
@@ -83,7 +86,7 @@ def present(turn: Turn, response: Response) -> None:
         if bed is not None:
             label = words(turn)["sounds"][bed]["label"]
             footer = words(turn)["sound_playing"].format(label=label)
-        card = card_for(turn, screen, footer)
+        card = card_for(turn, screen, footer, speaking=chunk is not None)
         if card is not None:
             added.append(card_directive(card))
     if not added:

@@ -52,8 +52,11 @@ def blank(turn: Turn, screen: Screen, footer: str = "") -> dict[str, Any]:
     }
 
 
-def card_for(turn: Turn, screen: Screen, footer: str = "") -> dict[str, Any] | None:
-    """The card for where the conversation is now, if that place has one."""
+def card_for(
+    turn: Turn, screen: Screen, footer: str = "", speaking: bool = False
+) -> dict[str, Any] | None:
+    """The card for where the conversation is now, if that place has one; `speaking`: this
+    answer speaks a chunk of the exercise, so the card shows where that chunk begins."""
     place = turn.place
     if place is At.SAFETY:
         return crisis(turn, screen)
@@ -64,7 +67,8 @@ def card_for(turn: Turn, screen: Screen, footer: str = "") -> dict[str, Any] | N
     if isinstance(place, InExercise):
         library = library_for(turn.catalog)
         if library.known(place.exercise):
-            return exercise_card(turn, screen, library.get(place.exercise), place, footer)
+            exercise = library.get(place.exercise)
+            return exercise_card(turn, screen, exercise, place, footer, speaking)
     return None
 
 
@@ -95,18 +99,23 @@ def tip(turn: Turn, screen: Screen, footer: str = "") -> dict[str, Any] | None:
 
 
 def exercise_card(
-    turn: Turn, screen: Screen, exercise: Exercise, place: InExercise, footer: str = ""
+    turn: Turn,
+    screen: Screen,
+    exercise: Exercise,
+    place: InExercise,
+    footer: str = "",
+    speaking: bool = False,
 ) -> dict[str, Any]:
-    """A reflection's step ("Step 2 of 6" and its words); a breathing exercise at rest."""
+    """A reflection's step ("Step 2 of 6" and its words); a breathing exercise's round."""
     said = words(turn)
     card = blank(turn, screen, footer)
     card["title"] = headline(exercise.name)
-    if place.done:
+    if place.done and not speaking:
         card["body"] = said["exercise_done"]
         return card
     segments = exercise.segments(place.rounds)
     if exercise.is_breathing:
-        at = min(place.following, place.rounds)
+        at = place.begin + 1 if speaking else min(place.following, place.rounds)
         card["kicker"] = said["round_kicker"].format(round=at, rounds=place.rounds)
         card["body"] = said["breathing_ready"]
         return card
