@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from trust_coach_tools.cli import chat
 
 
@@ -16,6 +18,7 @@ def run(send, typed: str, screen: str = "show") -> list[str]:
     return out.getvalue().splitlines()
 
 
+@pytest.mark.slow
 def test_breathing_on_the_console_screen_prints_each_phase_and_then_the_close(send):
     lines = run(send, "do some box breathing\n")
     phases = [line for line in lines if "circle" in line and "Alexa: " in line]

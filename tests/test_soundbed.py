@@ -151,6 +151,7 @@ def test_a_speakers_timed_turn_has_no_sound_bed(make_device):
         device.intent("AMAZON.NextIntent")
 
 
+@pytest.mark.slow
 def test_every_exercise_with_every_sound_sends_valid_apla(make_device):
     """Every exercise run to its end under each sound, on a voice-only device and a screen:
     each APL-A document passes the project's schema and stays inside 240 s of audio."""
