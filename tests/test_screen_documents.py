@@ -19,7 +19,7 @@ from screen_runs import (
     visit_everything,
 )
 
-from trust_coach.screen.device import DOCUMENT_VERSION, HIGHEST_VERSION, version_key
+from trust_coach.screen.viewport import DOCUMENT_VERSION, HIGHEST_VERSION, version_key
 from trust_coach.speech import MAX_RESPONSE_BYTES
 from trust_coach_tools.device import SCREENS
 

@@ -22,7 +22,7 @@ from trust_coach.places import At, InExercise
 from trust_coach.screen import noted_chunk
 from trust_coach.screen.breathing import chunk_directive
 from trust_coach.screen.cards import card_directive, card_for, crisis, words
-from trust_coach.screen.device import screen_of
+from trust_coach.screen.viewport import screen_of
 from trust_coach.turn import Turn
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 from trust_coach.exercises import SETTLE_SECONDS, Exercise, phase_speech
 from trust_coach.places import InExercise
 from trust_coach.screen.cards import buttons, headline, words
-from trust_coach.screen.device import Screen
 from trust_coach.screen.documents import document, render, sizes
+from trust_coach.screen.viewport import Screen
 from trust_coach.turn import Turn
 
 CHUNK_EVENT = "chunk"

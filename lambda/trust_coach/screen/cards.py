@@ -13,8 +13,8 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 
 from trust_coach.exercises import Exercise, library_for
 from trust_coach.places import At, AtStrategy, InExercise
-from trust_coach.screen.device import Screen
 from trust_coach.screen.documents import document, render, sizes
+from trust_coach.screen.viewport import Screen
 from trust_coach.turn import Turn
 
 CONTROLS = ("next", "repeat", "pause", "stop")

@@ -11,7 +11,7 @@ from typing import Any
 
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-from trust_coach.screen.device import DOCUMENT_VERSION, Screen
+from trust_coach.screen.viewport import DOCUMENT_VERSION, Screen
 
 APL_DIR = Path(__file__).parent / "apl"
 # Each document's token names it: a UserEvent says which document sent it.
