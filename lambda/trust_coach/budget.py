@@ -35,9 +35,26 @@ LOOKUP_TIMEOUT_SECONDS = 0.5
 LOOKUP_TIMEOUT_FLOOR = 0.02
 
 
+# A Reminders API call (list, create, change, delete) is timed the same way, asked afresh
+# before each call. A turn that sets the reminder makes three calls at most (the zone, the
+# list, the create or change); each takes at most twice its timeout (connect, then read), and
+# that is never more than what is left, so together they never eat into the write's share.
+API_TIMEOUT_SECONDS = 0.5
+
+
 def lookup_timeout(elapsed: float) -> float:
     """The lookup's timeout (each of connect and read) `elapsed` seconds into a turn; 0 means
     there is no time for it."""
+    return _share(LOOKUP_TIMEOUT_SECONDS, elapsed)
+
+
+def api_timeout(elapsed: float) -> float:
+    """A Reminders API call's timeout (each of connect and read) `elapsed` seconds into a
+    turn; 0 means there is no time for it."""
+    return _share(API_TIMEOUT_SECONDS, elapsed)
+
+
+def _share(cap: float, elapsed: float) -> float:
     left = TURN_BUDGET_SECONDS - elapsed - STORE_CALL_WORST_SECONDS
-    timeout = min(LOOKUP_TIMEOUT_SECONDS, left / 2)
+    timeout = min(cap, left / 2)
     return timeout if timeout >= LOOKUP_TIMEOUT_FLOOR else 0.0

@@ -121,12 +121,27 @@ class Turn:
 
     def today(self) -> str:
         """The user's local date, looking the time zone up once per session."""
+        return local_date(self.now, self.timezone())
+
+    def timezone(self) -> str:
+        """The device's time zone (UTC when it cannot be had), looked up once per session."""
         zone = self.session.timezone
         if zone is None:
-            elapsed = time.monotonic() - self.started
-            zone = fetch_timezone(self.handler_input.request_envelope, lookup_timeout(elapsed))
+            zone = fetch_timezone(self.handler_input.request_envelope, lookup_timeout(self.elapsed))
             self.session.timezone = zone
-        return local_date(self.now, zone)
+        return zone
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the turn began: what the time budget's network calls are timed by."""
+        return time.monotonic() - self.started
+
+    @property
+    def starts_session(self) -> bool:
+        """True when this request opened the session: a one-shot such as "ask Trust Coach
+        for today's tip" arrives so, as does a launch."""
+        session = self.handler_input.request_envelope.session
+        return bool(session is not None and session.new)
 
     def ask(
         self, speech: Speech, reprompt: str | Speech, question: Question | None = None

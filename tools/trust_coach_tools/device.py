@@ -140,6 +140,8 @@ class Device:
         self.new_session = False
         self.attributes = response.get("sessionAttributes") or {}
         body = response.get("response") or {}
+        if _hands_over(body):  # Alexa asks on the skill's behalf, then answers in-session
+            return response
         # Left out, the session stays open while a screen shows a document, without listening.
         showing = self.screen is not None and bool(self.documents)
         if body.get("shouldEndSession", not showing):
@@ -177,6 +179,22 @@ class Device:
                 "arguments": list(arguments),
                 "source": {"type": "TouchWrapper", "handler": "Press", "id": ""},
                 "components": {},
+            }
+        )
+
+    def connections_response(
+        self, name: str, payload: dict[str, Any], code: str = "200", token: str | None = None
+    ) -> dict[str, Any]:
+        """Alexa's answer to a `Connections.SendRequest` the skill sent (e.g. `AskFor`), with
+        the token the skill gave it (none: the empty one)."""
+        status = {"code": code, "message": "OK" if code == "200" else "Error"}
+        return self._turn(
+            {
+                "type": "Connections.Response",
+                "name": name,
+                "status": status,
+                "payload": payload,
+                "token": token or "",
             }
         )
 
@@ -235,3 +253,10 @@ class Device:
     @property
     def session_open(self) -> bool:
         return self.session_id is not None
+
+
+def _hands_over(response: dict[str, Any]) -> bool:
+    """A response that hands the turn to Alexa (a `Connections.SendRequest`): the session
+    goes on, and Alexa's `Connections.Response` comes back in it."""
+    directives = response.get("directives") or []
+    return any(d.get("type") == "Connections.SendRequest" for d in directives)

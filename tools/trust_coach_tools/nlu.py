@@ -36,7 +36,7 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a few": 3,
 }  # fmt: skip
-_FREE_TYPES = {"AMAZON.SearchQuery", "AMAZON.NUMBER", "AMAZON.DURATION"}
+_FREE_TYPES = {"AMAZON.SearchQuery", "AMAZON.NUMBER", "AMAZON.DURATION", "AMAZON.TIME"}
 
 
 def fold(text: str) -> str:
@@ -177,7 +177,42 @@ def _builtin_value(slot_type: str, text: str) -> str:
             unit = {"second": "S", "minute": "M", "hour": "H"}[match.group(2)]
             return f"PT{amount}{unit}"
         return "?"
+    if slot_type == "AMAZON.TIME":
+        return _time(text)
     return text
+
+
+# AMAZON.TIME: "eight", "eight thirty", "seven p m", "noon", and parts of the day as Alexa
+# sends them ("MO" for morning).
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+_MINUTE_WORDS = {"": 0, "oclock": 0, "fifteen": 15, "thirty": 30, "forty five": 45}
+_TIME = re.compile(
+    r"^(?P<hour>\w+?)(?: (?P<minute>oclock|fifteen|thirty|forty five))?"
+    r"(?: (?P<half>a m|am|in the morning|p m|pm|in the evening|at night|in the afternoon))?$"
+)
+
+
+def _time(text: str) -> str:
+    if text in _PARTS_OF_DAY:
+        return _PARTS_OF_DAY[text]
+    if text in ("noon", "midday"):
+        return "12:00"
+    if text == "midnight":
+        return "00:00"
+    match = _TIME.match(text)
+    hour = _hour(match.group("hour")) if match else None
+    if match is None or hour is None or not 1 <= hour <= 12:
+        return "?"
+    minute = _MINUTE_WORDS[match.group("minute") or ""]
+    half = match.group("half") or ""
+    afternoon = half in ("p m", "pm", "in the evening", "at night", "in the afternoon")
+    if half:  # "twelve a m" is midnight; with no half said, "twelve" is noon
+        hour = hour % 12 + (12 if afternoon else 0)
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _hour(text: str) -> int | None:
+    return {"eleven": 11, "twelve": 12}.get(text) or _number(text)
 
 
 def _number(text: str) -> int | None:

@@ -43,6 +43,12 @@ from trust_coach.handlers.promises import (
     PromiseIntentHandler,
     PromiseNotCaughtHandler,
 )
+from trust_coach.handlers.reminders import (
+    PermissionAnswerHandler,
+    ReminderStatusHandler,
+    SetReminderHandler,
+    StopRemindersHandler,
+)
 from trust_coach.handlers.safety import SafetyHandler, SafetyRepeatHandler, SafetyStopHandler
 from trust_coach.handlers.screen import ChunkDoneHandler
 from trust_coach.handlers.sharing import ShareHandler
@@ -73,6 +79,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         PromiseFollowUpHandler(),  # a launch that asks how a promise went
         LaunchHandler(),
         SessionEndedHandler(),
+        PermissionAnswerHandler(),  # Alexa's answer when it asked for the reminders permission
         ChunkDoneHandler(),  # the breathing circle asks for its next chunk
         # Mid-exercise, these built-ins act on the exercise (each applies only there).
         ExerciseStopHandler(),
@@ -109,6 +116,9 @@ def request_handlers() -> list[AbstractRequestHandler]:
         ResumeHandler(),
         ShareHandler(),
         DailyTipHandler(),
+        SetReminderHandler(),
+        ReminderStatusHandler(),
+        StopRemindersHandler(),
         ForgetProgressHandler(),
         YesHandler(),
         NoHandler(),

@@ -1,8 +1,14 @@
-"""The daily tip: the same tip all day, a new one each day, none repeated until all are heard."""
+"""The daily tip: the same tip all day, a new one each day, none repeated until all are heard.
+
+Asked for in a session of its own ("ask Trust Coach for today's tip", or a Routine), the tip
+is the whole answer: it ends with a goodbye, not a question. The first few such times, at
+most once a day, it adds one line on setting a daily reminder.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from ask_sdk_model import Response
 
@@ -15,6 +21,12 @@ from trust_coach.telemetry import TIPS_HEARD, count
 from trust_coach.turn import Turn
 
 SHORT_PAUSE = 0.6
+# The reminder hint: how many one-shot tips carry it, and where the progress counts them
+# (`extra`, a map of numbers, so two copies of the record merge to the larger of each).
+REMINDER_HINTS = 3
+HINT_RECORD = "reminder_hint"
+HINTS_GIVEN = "given"
+HINT_DAY = "day"  # the local date it was last given, as a day number (date.toordinal)
 
 
 def todays_tip(progress: Progress, tips: list[Tip], today: str, user_salt: str) -> Tip:
@@ -42,8 +54,27 @@ def daily_tip(turn: Turn) -> Response:
     count(TIPS_HEARD)
     intro = turn.say("tip_again_intro") if again else turn.say("tip_intro")
     speech = turn.speech(intro, tip.text)
+    if turn.starts_session:  # a one-shot: the tip, perhaps the hint, and goodbye
+        if take_reminder_hint(turn.progress, today):
+            speech.pause(SHORT_PAUSE).say(turn.say("tip_reminder_hint"))
+        speech.pause(SHORT_PAUSE).say(turn.say("tip_one_shot_close"))
+        return turn.tell(speech)
     speech.pause(SHORT_PAUSE).say(turn.say("tip_follow_up"))
     return turn.ask(speech, turn.say("tip_follow_up_reprompt"), Question(Ask.LIST))
+
+
+def take_reminder_hint(progress: Progress, today: str) -> bool:
+    """Whether this one-shot tip carries the reminder hint (and count it if so): the first
+    REMINDER_HINTS times, never twice on one day."""
+    record = progress.extra.get(HINT_RECORD)
+    record = record if isinstance(record, dict) else {}
+    given, day = record.get(HINTS_GIVEN, 0), record.get(HINT_DAY, 0)
+    given = given if isinstance(given, int) else REMINDER_HINTS
+    today_number = date.fromisoformat(today).toordinal()
+    if given >= REMINDER_HINTS or day == today_number:
+        return False
+    progress.extra[HINT_RECORD] = {HINTS_GIVEN: given + 1, HINT_DAY: today_number}
+    return True
 
 
 class DailyTipHandler(TurnHandler):
