@@ -235,3 +235,31 @@ def test_the_crisis_answer_mid_breathing_shows_only_its_numbers(make_device):
     numbers = [n["number"] for n in data["numbers"]]
     assert numbers == ["911", "988", "1-800-799-7233"]
     assert "911" in device.ssml  # the spoken answer is as it always was
+
+
+@pytest.mark.parametrize(
+    "where", ["launch", "strategy", "tip", "breathing", "reflection", "timer", "sound chosen"]
+)
+@pytest.mark.parametrize("screen", ["show5", "tv"])
+def test_from_any_place_on_a_screen_the_crisis_answer_shows_only_its_card(
+    make_device, where, screen
+):
+    device = make_device(screen=screen)
+    device.launch()
+    device.intent("SoundBedIntent", slots={"sound": slot_payload("sound", "ocean", ("ocean", "o"))})
+    if where == "strategy":
+        device.intent("StrategyIntent", slots={"strategy": slot_payload("strategy", "4")})
+    elif where == "tip":
+        device.intent("DailyTipIntent")
+    elif where == "breathing":
+        device.intent("NoSoundBedIntent")
+        breathe(device, "box", BOX.rounds_max)
+        assert device.documents[0]["token"] == BREATHING_DOCUMENT
+    elif where == "reflection":
+        device.intent("ForgivenessIntent")
+    elif where == "timer":
+        device.intent("ListeningIntent")
+    device.intent("CallForHelpIntent")
+    assert [d["token"] for d in device.directives] == [CARD_DOCUMENT]
+    assert device.directives[0]["datasources"]["card"]["numbers"]
+    assert "911" in device.ssml and device.last["response"]["shouldEndSession"] is False
