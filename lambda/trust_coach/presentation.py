@@ -20,8 +20,6 @@ from trust_coach import soundbed
 from trust_coach.exercises import Exercise, library_for
 from trust_coach.places import At, InExercise
 from trust_coach.screen import noted_chunk
-from trust_coach.screen.breathing import chunk_directive
-from trust_coach.screen.cards import card_directive, card_for, crisis, words
 from trust_coach.screen.viewport import screen_of
 from trust_coach.turn import Turn
 
@@ -53,6 +51,12 @@ def present(turn: Turn, response: Response) -> None:
     """Add the screen's document and the sound bed to `response`, changing it only at the end,
     all at once."""
     screen = screen_of(turn.handler_input.request_envelope)
+    if screen is None and soundbed.chosen(turn.progress) is None:
+        return  # a speaker with no sound chosen: the answer exactly as the handler built it
+    # Imported here, so a voice-only cold start does not pay for the documents' modules.
+    from trust_coach.screen.breathing import chunk_directive
+    from trust_coach.screen.cards import card_directive, card_for, crisis, words
+
     if turn.place is At.SAFETY:  # the numbers on screen, and nothing else
         if screen is not None:
             response.directives = [card_directive(crisis(turn, screen))]

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
+from typing import TYPE_CHECKING, Any
 
 from trust_coach.screen.documents import without_descriptions
 from trust_coach.speech import break_seconds
 from trust_coach.state import Progress
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
 
 # The only sounds a document may name: Alexa's soundbank, nature, calm enough to loop.
 SOUNDS: dict[str, str] = {
@@ -86,6 +87,8 @@ def document() -> dict[str, Any]:
 
 def directive(ssml: str, sound: str) -> RenderDocumentDirective:
     """The answer `ssml` (a whole `<speak>` document) over `sound`."""
+    from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
+
     if sound not in SOUNDS:
         raise ValueError(f"not an allowed sound: {sound!r}")
     speech = {"ssml": ssml, "sound": SOUNDS[sound], "volume": VOLUME}

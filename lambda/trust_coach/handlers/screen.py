@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 from trust_coach import guided
 from trust_coach.handlers.base import TurnHandler
 from trust_coach.places import InExercise
-from trust_coach.screen.breathing import CHUNK_EVENT
+from trust_coach.screen import CHUNK_EVENT
 from trust_coach.turn import Turn
 
 

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from trust_coach.turn import Turn
 
 _CHUNK_LEAD = "guided_chunk_lead"
+# A breathing document's last command sends this, with the exercise and the chunk it played.
+CHUNK_EVENT = "chunk"
 
 
 def note_chunk(turn: Turn, lead: list[str]) -> None:

@@ -10,18 +10,19 @@ end asks the skill for the next chunk; `screenLock` keeps the screen on while it
 
 from __future__ import annotations
 
-from typing import Any
-
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+from typing import TYPE_CHECKING, Any
 
 from trust_coach.exercises import SETTLE_SECONDS, Exercise, phase_speech
 from trust_coach.places import InExercise
+from trust_coach.screen import CHUNK_EVENT
 from trust_coach.screen.cards import buttons, headline, words
 from trust_coach.screen.documents import document, render, sizes
 from trust_coach.screen.viewport import Screen
 from trust_coach.turn import Turn
 
-CHUNK_EVENT = "chunk"
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
 REST_SCALE = 0.5  # the circle's size at the bottom of an out-breath
 FULL_SCALE = 1.0  # at the top of an in-breath
 MOTIONS = ("grow", "hold", "shrink")

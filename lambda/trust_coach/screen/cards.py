@@ -7,15 +7,16 @@ content. A card is derived from where the conversation is (`turn.place`) after t
 
 from __future__ import annotations
 
-from typing import Any
-
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+from typing import TYPE_CHECKING, Any
 
 from trust_coach.exercises import Exercise, library_for
 from trust_coach.places import At, AtStrategy, InExercise
 from trust_coach.screen.documents import document, render, sizes
 from trust_coach.screen.viewport import Screen
 from trust_coach.turn import Turn
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 CONTROLS = ("next", "repeat", "pause", "stop")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentConfirmationStatus, IntentRequest
-from ask_sdk_model.interfaces.alexa.presentation.apl import UserEvent
 
 CONTROL_EVENT = "control"
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 INTENTS = {
     "next": "AMAZON.NextIntent",
     "repeat": "AMAZON.RepeatIntent",
@@ -21,9 +21,10 @@ INTENTS = {
 
 def control_intent(request: object) -> str | None:
     """The intent a touch control stands for, if `request` is a press of one."""
-    if not isinstance(request, UserEvent):
+    # By its type name: importing ask-sdk-model's APL package would cost every cold start.
+    if getattr(request, "object_type", None) != USER_EVENT:
         return None
-    arguments = request.arguments or []
+    arguments = getattr(request, "arguments", None) or []
     if len(arguments) != 2 or arguments[0] != CONTROL_EVENT:
         return None
     control = arguments[1]

@@ -7,11 +7,12 @@ import copy
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+from typing import TYPE_CHECKING, Any
 
 from trust_coach.screen.viewport import DOCUMENT_VERSION, Screen
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 APL_DIR = Path(__file__).parent / "apl"
 # Each document's token names it: a UserEvent says which document sent it.
@@ -97,6 +98,10 @@ def sizes(screen: Screen) -> dict[str, str]:
 
 
 def render(name: str, body: dict[str, Any], datasources: dict[str, Any]) -> RenderDocumentDirective:
+    # Imported here: ask-sdk-model's APL package costs a cold start ~10 ms that a voice-only
+    # request never needs.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     return RenderDocumentDirective(
         token=DOCUMENT_TOKEN_PREFIX + name, document=body, datasources=datasources
     )

@@ -4,9 +4,10 @@ APL version it reports, and its size in dp (which picks the sizes the documents 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ask_sdk_model import RequestEnvelope
+if TYPE_CHECKING:
+    from ask_sdk_model import RequestEnvelope
 
 # The documents declare this version: everything they use (AnimateItem, SpeakItem over an
 # ssmlToSpeech transformer, SendEvent, SetValue, screenLock) exists in it, and every Echo
