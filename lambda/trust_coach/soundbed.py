@@ -10,6 +10,7 @@ The crisis answer never has one (`presentation.py`).
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,8 +66,6 @@ def following(sound: str | None) -> str:
 
 def audio_seconds(ssml: str) -> float:
     """How long an answer plays, estimated: its words at Alexa's pace plus its breaks."""
-    import re
-
     breaks = [break_seconds(t) or 0.0 for t in re.findall(r'<break time="([^"]+)"\s*/>', ssml)]
     text = re.sub(r"<[^>]+>", " ", ssml)
     return len(text.split()) * SECONDS_PER_WORD + sum(breaks)
