@@ -115,3 +115,16 @@ def test_each_phase_pairs_its_cue_with_motion_lasting_exactly_its_seconds(make_d
             durations.append(animation["duration"] / 1000)
     expected = [phase.seconds for phase in exercise.phases] * exercise.rounds_max
     assert durations == expected
+
+
+def test_each_screen_gets_its_own_sizes_and_a_tv_gets_no_buttons(everything_sent):
+    first_card = {
+        profile: next(d for d in rendered(responses) if d["token"] == CARD_DOCUMENT)
+        for profile, responses in everything_sent.items()
+    }
+    title = {p: d["datasources"]["card"]["sizes"]["title"] for p, d in first_card.items()}
+    points = {p: int(size.removesuffix("dp")) for p, size in title.items()}
+    assert points["show5"] < points["show8"] < points["show15"]
+    for profile, directive in first_card.items():
+        labels = [b["label"] for b in directive["datasources"]["card"]["buttons"]]
+        assert labels == ([] if profile == "tv" else ["Next", "Repeat", "Pause", "Stop"])
