@@ -11,14 +11,14 @@ from conftest import assert_within_limits
 
 from trust_coach.content import catalog_for
 from trust_coach.exercises import library_for
-from trust_coach.screen.documents import DOCUMENT_TOKEN_PREFIX
+from trust_coach.screen.documents import DOCUMENT_NAME_PREFIX
 from trust_coach_tools.device import Device, slot_payload
 
 CATALOG = catalog_for("en-US")
 LIBRARY = library_for(CATALOG)
 APLA = "Alexa.Presentation.APLA.RenderDocument"
-BREATHING_DOCUMENT = DOCUMENT_TOKEN_PREFIX + "breathing"
-CARD_DOCUMENT = DOCUMENT_TOKEN_PREFIX + "card"
+BREATHING_DOCUMENT = DOCUMENT_NAME_PREFIX + "breathing"
+CARD_DOCUMENT = DOCUMENT_NAME_PREFIX + "card"
 
 
 def resolved(name: str, value: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ VOLUME = "20%"
 MAX_AUDIO_SECONDS = 240.0
 MARGIN_SECONDS = 10.0
 SECONDS_PER_WORD = 0.4  # as exercises.spoken_seconds estimates Alexa's pace
-DOCUMENT_TOKEN = "trust-coach-soundbed"  # noqa: S105 (a document name, not a secret)
+DOCUMENT_NAME = "trust-coach-soundbed"  # the directive's token
 DOCUMENT = Path(__file__).parent / "screen" / "apl" / "soundbed.json"
 
 
@@ -92,5 +92,5 @@ def directive(ssml: str, sound: str) -> RenderDocumentDirective:
         raise ValueError(f"not an allowed sound: {sound!r}")
     speech = {"ssml": ssml, "sound": SOUNDS[sound], "volume": VOLUME}
     return RenderDocumentDirective(
-        token=DOCUMENT_TOKEN, document=document(), datasources={"speech": speech}
+        token=DOCUMENT_NAME, document=document(), datasources={"speech": speech}
     )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 APL_DIR = Path(__file__).parent / "apl"
 # Each document's token names it: a UserEvent says which document sent it.
-DOCUMENT_TOKEN_PREFIX = "trust-coach-"  # noqa: S105 (a document name, not a secret)
+DOCUMENT_NAME_PREFIX = "trust-coach-"
 
 # Sizes by screen class (`Screen.size`): an Echo Show 5 is small, an Echo Show 8 medium, an
 # Echo Show 15 large; a TV is read from a sofa, so its type is as large as a medium hub's.
@@ -103,5 +103,5 @@ def render(name: str, body: dict[str, Any], datasources: dict[str, Any]) -> Rend
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
     return RenderDocumentDirective(
-        token=DOCUMENT_TOKEN_PREFIX + name, document=body, datasources=datasources
+        token=DOCUMENT_NAME_PREFIX + name, document=body, datasources=datasources
     )
