@@ -82,7 +82,7 @@ def present(turn: Turn, response: Response) -> None:
     added: list[Directive] = []
     speech = response.output_speech
     if not (isinstance(speech, SsmlOutputSpeech) and soundbed.fits(speech.ssml)):
-        bed = None  # a timer's turn, or too long to mix: said plainly
+        bed = None  # not SSML, or too long to mix inside 240 s: said plainly
     if bed is not None and isinstance(speech, SsmlOutputSpeech):
         added.append(soundbed.directive(speech.ssml, bed))
     if screen is not None and response.should_end_session is not True:
