@@ -13,7 +13,7 @@ RUNTIME_VERSION := 3.13
 export RUNTIME_PYTHON
 
 .PHONY: chat run test check lint validate clean sam-check skill-package model locale-models \
-	system-packages bench build load
+	system-packages bench build load apl-checks
 
 # aws-sam-cli pins its own boto3, so it lives in a virtualenv of its own.
 SAM_VENV := .venv-sam
@@ -47,12 +47,23 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/bandit -q -r lambda tools
 
-# espeak-ng and sox for the voice and exercise-timing tests; installs only what is missing.
+# espeak-ng and sox for the voice and exercise-timing tests, Node and npm for the APL checks;
+# installs only what is missing.
 system-packages:
 	./scripts/install-system-packages.sh
 
+# Amazon's APL validator (apl-suggester, from npm) for the screen tests, pinned by
+# tests/apl/package-lock.json into tests/apl/node_modules; Node and npm come from
+# system-packages. Installed again only when the lockfile changes.
+APL_CHECKS := tests/apl/node_modules/.installed
+$(APL_CHECKS): tests/apl/package.json tests/apl/package-lock.json
+	cd tests/apl && npm ci --no-audit --no-fund --loglevel=error
+	touch $(APL_CHECKS)
+
+apl-checks: system-packages $(APL_CHECKS)
+
 # Everything, as CI runs it (.ci/run): lint, the SAM build, and every test.
-test: $(STAMP) lint sam-check system-packages
+test: $(STAMP) lint sam-check system-packages apl-checks
 	$(BIN)/python -m pytest
 
 # The quick loop while working (under a minute): ruff and every test not marked slow, on two
@@ -106,4 +117,4 @@ load: $(STAMP)
 	$(BIN)/python scripts/load.py --users 50 --seconds 60 $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam build .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam build .pytest_cache .ruff_cache tests/apl/node_modules

@@ -9,6 +9,8 @@ set -euo pipefail
 PACKAGES=(
     "espeak-ng:espeak-ng" # speaks `trust-coach chat --voice`; tests render its SSML to WAV
     "sox:sox"             # measures the rendered breathing rounds (tests/test_exercise_audio.py)
+    "nodejs:node"         # runs Amazon's APL validator, apl-suggester (tests/apl/)
+    "npm:npm"             # installs it (make apl-checks)
 )
 
 missing=()

@@ -1,7 +1,7 @@
 """scripts/install-system-packages.sh: nothing to do needs no root; what it cannot do, it explains.
 
 Each case runs the script with a PATH of stand-ins: `id` says who we are, `apt-get` and `sudo`
-record how they were called, and espeak-ng and sox are there or not.
+record how they were called, and espeak-ng, sox, node and npm are there or not.
 """
 
 from __future__ import annotations
@@ -51,19 +51,19 @@ def calls(bin_dir: Path) -> list[str]:
 
 
 def test_with_everything_there_it_needs_no_root_and_says_nothing(tmp_path):
-    bin_dir = stand_ins(tmp_path / "bin", uid=1000, tools=("espeak-ng", "sox"))
+    bin_dir = stand_ins(tmp_path / "bin", uid=1000, tools=("espeak-ng", "sox", "node", "npm"))
     done = run(bin_dir)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert calls(bin_dir) == []
 
 
 def test_as_root_it_installs_only_what_is_missing(tmp_path):
-    bin_dir = stand_ins(tmp_path / "bin", uid=0, tools=("espeak-ng",))
+    bin_dir = stand_ins(tmp_path / "bin", uid=0, tools=("espeak-ng", "npm"))
     done = run(bin_dir)
     assert done.returncode == 0, done.stderr
     assert calls(bin_dir) == [
         "apt-get update -qq",
-        "apt-get install -y -qq --no-install-recommends sox",
+        "apt-get install -y -qq --no-install-recommends sox nodejs",
     ]
 
 
@@ -72,11 +72,13 @@ def test_without_root_it_uses_sudo_when_sudo_needs_no_password(tmp_path):
     done = run(bin_dir)
     assert done.returncode == 0, done.stderr
     assert "sudo -n true" in calls(bin_dir)
-    assert "apt-get install -y -qq --no-install-recommends espeak-ng sox" in calls(bin_dir)
+    assert "apt-get install -y -qq --no-install-recommends espeak-ng sox nodejs npm" in calls(
+        bin_dir
+    )
 
 
 def test_without_root_or_sudo_it_says_exactly_what_to_run_and_fails(tmp_path):
-    bin_dir = stand_ins(tmp_path / "bin", uid=1000, tools=("sox",))
+    bin_dir = stand_ins(tmp_path / "bin", uid=1000, tools=("sox", "node", "npm"))
     done = run(bin_dir)
     assert done.returncode == 1
     assert "system packages that are missing: espeak-ng." in done.stderr

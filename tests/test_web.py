@@ -455,8 +455,10 @@ def test_the_server_is_waitress_as_published(store):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab\n', max_size=8),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(alphabet='[]{}"\\a', max_size=4), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(alphabet='[]{}"\\a', max_size=4), children, max_size=3)
+    ),
     max_leaves=40,
 )
 

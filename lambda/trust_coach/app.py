@@ -17,6 +17,8 @@ from trust_coach.danger import screen_for
 from trust_coach.handlers import request_handlers
 from trust_coach.handlers.errors import CatchAllExceptionHandler
 from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
+from trust_coach.presentation import PresentationInterceptor
+from trust_coach.screen.controls import TouchControlInterceptor
 from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
 
@@ -34,7 +36,9 @@ def build_skill(store: ProgressStore | None = None, skill_id: str | None = None)
     for handler in request_handlers():
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler(store))
+    builder.add_global_request_interceptor(TouchControlInterceptor())  # a button is its intent
     builder.add_global_request_interceptor(LoadProgressInterceptor(store))
+    builder.add_global_response_interceptor(PresentationInterceptor())  # screen and sound
     builder.add_global_response_interceptor(SaveProgressInterceptor(store))
     return builder.create()  # the SDK's CustomSkill, with its DefaultSerializer
 

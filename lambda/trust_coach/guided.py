@@ -24,6 +24,7 @@ from trust_coach.exercises import (
 )
 from trust_coach.places import At, InExercise
 from trust_coach.questions import Ask, Question
+from trust_coach.screen import note_chunk
 from trust_coach.telemetry import EXERCISES_FINISHED, count
 from trust_coach.turn import Turn
 
@@ -184,6 +185,7 @@ def speak(
             s.seconds for s in segments[begin:] if s.timed and s.step == segments[begin].step
         )
         lead = [turn.say("exercise_timer_resumed", left=turn_words(turn, round(left)))]
+    note_chunk(turn, lead)  # a screen shows it, a sound bed plays under it (presentation.py)
     speech = turn.speech(*lead)
     if speech:
         speech.pause(SETTLE_SECONDS)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from trust_coach.speech import readable
-from trust_coach_tools.device import DEFAULT_SKILL_ID, Device
+from trust_coach_tools.device import DEFAULT_SKILL_ID, SCREENS, Device
 
 if TYPE_CHECKING:
     from trust_coach_tools.voice import Speaker
@@ -51,9 +51,17 @@ def load_content(locales: list[str]) -> None:
         library_for(catalog_for(locale))
 
 
+# --device: a voice-only speaker, or a screen ("show" is an Echo Show 8).
+DEVICES = ("voice", "show", *SCREENS)
+TAP = "tap "  # "tap next" presses a button on the screen
+
+
 def print_turn(device: Device, out: TextIO) -> None:
+    from trust_coach_tools.screen_text import show
+
     if device.ssml:
         out.write(f"Alexa: {readable(device.ssml)}\n")
+    show(device, out)
     if device.session_open and device.reprompt_ssml:
         out.write(f"       (if you say nothing: {readable(device.reprompt_ssml)})\n")
     out.flush()
@@ -66,11 +74,13 @@ def chat(
     source: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     skill_id: str = DEFAULT_SKILL_ID,
+    screen: str = "voice",
 ) -> int:
     from trust_coach_tools.nlu import Understanding
 
     understanding = Understanding.for_locale(locale)
-    device = Device(send, user_id=user_id, locale=locale, skill_id=skill_id)
+    shown = None if screen == "voice" else ("show8" if screen == "show" else screen)
+    device = Device(send, user_id=user_id, locale=locale, skill_id=skill_id, screen=shown)
     out.write("Trust Coach console. Type what you would say; Ctrl-D or 'stop' ends.\n\n")
     device.launch()
     print_turn(device, out)
@@ -83,6 +93,10 @@ def chat(
             device.end_session("USER_INITIATED")
             break
         if not line.strip():
+            continue
+        if shown is not None and line.strip().lower().startswith(TAP):
+            device.user_event("control", line.strip().lower().removeprefix(TAP).strip())
+            print_turn(device, out)
             continue
         match = understanding.resolve(line)
         device.intent(match.intent, slots=match.slots)
@@ -242,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     chat_cmd.add_argument("--endpoint", metavar="URL", help="talk to a running endpoint over HTTP")
     chat_cmd.add_argument("--voice", action="store_true", help="also speak through espeak-ng")
     chat_cmd.add_argument("--skill-id", default=DEFAULT_SKILL_ID, help="application id to send")
+    chat_cmd.add_argument(
+        "--device",
+        choices=DEVICES,
+        default="voice",
+        help="act as a screen device (show: an Echo Show 8); 'tap next' presses a button",
+    )
     serve_cmd = commands.add_parser("serve", help="serve the skill as an Alexa web endpoint")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000, help="0 picks a free port")
@@ -302,7 +322,13 @@ def main(argv: list[str] | None = None) -> int:
                 user_file.unlink()
             send, speaker = chat_sender(args.endpoint, args.voice, args.locale)
             try:
-                return chat(send, console_user(user_file), args.locale, skill_id=args.skill_id)
+                return chat(
+                    send,
+                    console_user(user_file),
+                    args.locale,
+                    skill_id=args.skill_id,
+                    screen=args.device,
+                )
             finally:
                 if speaker is not None:
                     speaker.wait()  # let the last answer finish before the console exits

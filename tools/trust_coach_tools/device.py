@@ -14,6 +14,34 @@ from typing import Any
 
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 Send = Callable[[dict[str, Any]], dict[str, Any]]
+APL = "Alexa.Presentation.APL"
+RENDER_APL = "Alexa.Presentation.APL.RenderDocument"
+
+
+def _viewport(width: int, height: int, dpi: int, mode: str = "HUB") -> dict[str, Any]:
+    touch = [] if mode == "TV" else ["SINGLE"]
+    return {
+        "experiences": [{"canRotate": False, "canResize": False}],
+        "mode": mode,
+        "shape": "RECTANGLE",
+        "pixelWidth": width,
+        "pixelHeight": height,
+        "currentPixelWidth": width,
+        "currentPixelHeight": height,
+        "dpi": dpi,
+        "touch": touch,
+        "keyboard": [],
+    }
+
+
+# Screens as their requests describe them (Amazon's viewport profiles): pixels and dpi.
+SCREENS: dict[str, dict[str, Any]] = {
+    "show5": _viewport(960, 480, 160),  # Echo Show 5: 960 x 480 dp
+    "show8": _viewport(1280, 800, 213),  # Echo Show 8: 960 x 600 dp
+    "show15": _viewport(1920, 1080, 160),  # Echo Show 15: 1920 x 1080 dp
+    "tv": _viewport(1920, 1080, 320, "TV"),  # Fire TV: 960 x 540 dp, no touch
+}
+APL_MAX_VERSION = "2023.1"
 
 
 def _timestamp(moment: datetime | None) -> str:
@@ -48,7 +76,14 @@ class Device:
         device_id: str | None = None,
         locale: str = "en-US",
         skill_id: str = DEFAULT_SKILL_ID,
+        screen: str | None = None,
+        apl_version: str = APL_MAX_VERSION,
     ) -> None:
+        """`screen` names one of SCREENS: the device then runs APL documents."""
+        if screen is not None and screen not in SCREENS:
+            raise ValueError(f"unknown screen {screen!r}: one of {', '.join(SCREENS)}")
+        self.screen = screen
+        self.apl_version = apl_version
         self.send = send
         self.user_id = user_id or f"amzn1.ask.account.{uuid.uuid4().hex}"
         self.device_id = device_id or f"amzn1.ask.device.{uuid.uuid4().hex}"
@@ -78,13 +113,16 @@ class Device:
         system: dict[str, Any] = {
             "application": application,
             "user": user,
-            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+            "device": {"deviceId": self.device_id, "supportedInterfaces": self.interfaces()},
             "apiEndpoint": self.api_endpoint,
         }
         if self.person_id is not None:
             system["person"] = {"personId": self.person_id}
         if self.api_access_token is not None:
             system["apiAccessToken"] = self.api_access_token
+        context: dict[str, Any] = {"System": system}
+        if self.screen is not None:
+            context["Viewport"] = SCREENS[self.screen]
         return {
             "version": "1.0",
             "session": {
@@ -94,9 +132,14 @@ class Device:
                 "attributes": dict(self.attributes),
                 "user": user,
             },
-            "context": {"System": system},
+            "context": context,
             "request": request,
         }
+
+    def interfaces(self) -> dict[str, Any]:
+        if self.screen is None:
+            return {}
+        return {APL: {"runtime": {"maxVersion": self.apl_version}}}
 
     # Turns ---------------------------------------------------------------------------------
     def _turn(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +150,9 @@ class Device:
         body = response.get("response") or {}
         if _hands_over(body):  # Alexa asks on the skill's behalf, then answers in-session
             return response
-        if body.get("shouldEndSession", True):
+        # Left out, the session stays open while a screen shows a document, without listening.
+        showing = self.screen is not None and bool(self.documents)
+        if body.get("shouldEndSession", not showing):
             self.session_id = None
             self.attributes = {}
         return response
@@ -130,6 +175,18 @@ class Device:
             {
                 "type": "IntentRequest",
                 "intent": {"name": name, "confirmationStatus": "NONE", "slots": all_slots},
+            }
+        )
+
+    def user_event(self, *arguments: str, token: str = "") -> dict[str, Any]:
+        """A touch or a document's SendEvent: an APL UserEvent with these arguments."""
+        return self._turn(
+            {
+                "type": "Alexa.Presentation.APL.UserEvent",
+                "token": token,
+                "arguments": list(arguments),
+                "source": {"type": "TouchWrapper", "handler": "Press", "id": ""},
+                "components": {},
             }
         )
 
@@ -186,6 +243,15 @@ class Device:
     def ssml(self) -> str:
         speech = (self.last.get("response") or {}).get("outputSpeech") or {}
         return speech.get("ssml", "")
+
+    @property
+    def directives(self) -> list[dict[str, Any]]:
+        return list((self.last.get("response") or {}).get("directives") or [])
+
+    @property
+    def documents(self) -> list[dict[str, Any]]:
+        """The APL documents the last response rendered."""
+        return [d for d in self.directives if d.get("type") == RENDER_APL]
 
     @property
     def reprompt_ssml(self) -> str:

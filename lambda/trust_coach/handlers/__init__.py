@@ -58,7 +58,14 @@ from trust_coach.handlers.reminders import (
     StopRemindersHandler,
 )
 from trust_coach.handlers.safety import SafetyHandler, SafetyRepeatHandler, SafetyStopHandler
+from trust_coach.handlers.screen import ChunkDoneHandler
 from trust_coach.handlers.sharing import ShareHandler
+from trust_coach.handlers.sound import (
+    BreatheWithSoundHandler,
+    ChangeSoundHandler,
+    NoSoundBedHandler,
+    SoundBedHandler,
+)
 from trust_coach.handlers.strategies import (
     ListStrategiesHandler,
     NextHandler,
@@ -81,6 +88,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         LaunchHandler(),
         SessionEndedHandler(),
         PermissionAnswerHandler(),  # Alexa's answer when it asked for the reminders permission
+        ChunkDoneHandler(),  # the breathing circle asks for its next chunk
         # Mid-exercise, these built-ins act on the exercise (each applies only there).
         ExerciseStopHandler(),
         ExerciseGoOnHandler(),
@@ -100,6 +108,10 @@ def request_handlers() -> list[AbstractRequestHandler]:
         PromiseIntentHandler(),
         PromiseNotCaughtHandler(),
         PauseHandler(),
+        SoundBedHandler(),  # the sound bed, chosen by voice, anywhere
+        BreatheWithSoundHandler(),
+        ChangeSoundHandler(),
+        NoSoundBedHandler(),
         SafetyStopHandler(),  # after the numbers: a kind close that points to them again
         StopHandler(),
         ListStrategiesHandler(),
