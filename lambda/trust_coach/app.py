@@ -16,7 +16,11 @@ from trust_coach.content import catalog_for
 from trust_coach.danger import screen_for
 from trust_coach.handlers import request_handlers
 from trust_coach.handlers.errors import CatchAllExceptionHandler
-from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
+from trust_coach.interceptors import (
+    ExerciseClockInterceptor,
+    LoadProgressInterceptor,
+    SaveProgressInterceptor,
+)
 from trust_coach.speech import ssml_escape
 from trust_coach.store import ProgressStore, make_store
 
@@ -35,6 +39,7 @@ def build_skill(store: ProgressStore | None = None, skill_id: str | None = None)
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler(store))
     builder.add_global_request_interceptor(LoadProgressInterceptor(store))
+    builder.add_global_request_interceptor(ExerciseClockInterceptor())
     builder.add_global_response_interceptor(SaveProgressInterceptor(store))
     return builder.create()  # the SDK's CustomSkill, with its DefaultSerializer
 

@@ -8,6 +8,7 @@ handlers that call them are in `handlers/exercises.py` and `handlers/listening.p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,12 +18,14 @@ from trust_coach.exercises import (
     SETTLE_SECONDS,
     Exercise,
     Library,
+    Segment,
     chunk_end,
     said_length,
     spoken_seconds,
 )
 from trust_coach.places import At, InExercise
 from trust_coach.questions import Ask, Question
+from trust_coach.speech import Speech
 from trust_coach.telemetry import EXERCISES_FINISHED, count
 from trust_coach.turn import Turn
 
@@ -182,13 +185,11 @@ def speak(
         speech.raw(segment.ssml)
     # When this chunk starts playing, to tell later which part an interruption cut into.
     spoken_at = turn.now.timestamp() + spoken_seconds(" ".join(lead)) + SETTLE_SECONDS
-    place = InExercise(exercise.id, rounds, begin, end, spoken_at)
+    turn.place = InExercise(exercise.id, rounds, begin, end, spoken_at)
     if end >= len(segments):
-        turn.place = InExercise(exercise.id, rounds, begin, end, spoken_at, done=True)
-        finish(turn, exercise)
-        speech.say(exercise.close).pause(SHORT_PAUSE).say(exercise.next_offer)
-        return turn.ask(speech, exercise.next_reprompt, exercise.next_action)
-    turn.place = place
+        # Counted once the end could have been heard: the next request says (`catch_up`).
+        keep(turn, exercise, rounds, begin)
+        return _close(turn, exercise, speech)
     last = segments[end - 1]
     # A reflection step is not done until the user has had their time with it.
     keep(turn, exercise, rounds, end - 1 if last.wait else end)
@@ -220,31 +221,69 @@ def finish(turn: Turn, exercise: Exercise) -> None:
     count(EXERCISES_FINISHED)
 
 
-def hold(turn: Turn) -> None:
-    """After an interruption mid-turn, go on later from the slice of silence it cut into.
+def _close(turn: Turn, exercise: Exercise, speech: Speech) -> Response:
+    speech.say(exercise.close).pause(SHORT_PAUSE).say(exercise.next_offer)
+    return turn.ask(speech, exercise.next_reprompt, exercise.next_action)
 
-    Only a timer's turn is held this way: the request's time, less when its chunk started
-    playing, says how far the turn had got. Elsewhere "continue" goes on after the chunk.
+
+def catch_up(turn: Turn) -> None:
+    """Before any handler: how much of the exercise's last response was heard.
+
+    Alexa plays a response to its end unless the person cuts in ("Alexa, pause", "Alexa,
+    stop", any request): the time between that response and this request says which segment
+    was playing. Cut short, the place is held at that segment, in the session and for a later
+    visit; heard to the end, the chunk is behind them, and a last chunk counts the exercise.
     """
-    exercise, place = current(turn)
-    if not exercise.is_timer or place.spoken_at is None:
+    place = turn.place
+    if not isinstance(place, InExercise) or place.spoken_at is None or place.done:
         return
+    exercise = library(turn).get(place.exercise)
     segments = exercise.segments(place.rounds)
     elapsed = turn.now.timestamp() - place.spoken_at
-    turn_starts = exercise.turn_starts(place.rounds)
-    for position in range(place.begin, min(place.following, len(segments))):
+    cut = cut_into(segments, place.begin, place.following, elapsed)
+    if cut is not None:
+        following = step_after(segments, cut)
+        turn.place = InExercise(place.exercise, place.rounds, cut, following, held=True)
+        keep(turn, exercise, place.rounds, cut)
+    elif place.following >= len(segments):
+        turn.place = replace(place, spoken_at=None, done=True)
+        finish(turn, exercise)
+    else:
+        turn.place = replace(place, spoken_at=None)
+
+
+def cut_into(segments: list[Segment], begin: int, following: int, elapsed: float) -> int | None:
+    """The segment that was playing `elapsed` seconds into a response that said segments
+    `begin` up to `following`, or None if they had all been played by then."""
+    for position in range(begin, min(following, len(segments))):
         elapsed -= segments[position].seconds
         if elapsed < 0:
-            # Cut into the turn's silence, or before it began: go on with the rest of it.
-            if segments[position].timed or position in turn_starts:
-                turn.place = InExercise(
-                    place.exercise, place.rounds, place.begin, position, place.spoken_at
-                )
-            return
+            return position
+    return None
+
+
+def step_after(segments: list[Segment], position: int) -> int:
+    """The first segment of the next step (a breathing round, a reflection step, a turn)."""
+    step = segments[position].step
+    return next(
+        (later for later in range(position + 1, len(segments)) if segments[later].step != step),
+        len(segments),
+    )
 
 
 def go_on(turn: Turn) -> Response:
+    """ "Continue": from where an interruption cut in, else after the last response."""
     exercise, place = current(turn)
+    return speak(turn, exercise, place.rounds, place.begin if place.held else place.following)
+
+
+def next_part(turn: Turn) -> Response:
+    """ "Next": the next round or step, past one that was cut into; past the last, the close."""
+    exercise, place = current(turn)
+    if place.following >= len(exercise.segments(place.rounds)):
+        turn.place = replace(place, spoken_at=None, held=False, done=True)
+        finish(turn, exercise)
+        return _close(turn, exercise, turn.speech())
     return speak(turn, exercise, place.rounds, place.following)
 
 

@@ -7,12 +7,17 @@ flagged as new.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from trust_coach_tools.voice import playing_seconds
+
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+# A person answers a moment after Alexa stops speaking.
+REPLY_SECONDS = 2.0
 Send = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -54,7 +59,13 @@ class Device:
         self.device_id = device_id or f"amzn1.ask.device.{uuid.uuid4().hex}"
         self.locale = locale
         self.skill_id = skill_id
-        self.clock: datetime | None = None  # None means "now"; tests set it to travel in time
+        # When the next request is sent. None means now, but never before the last answer
+        # has played: the person hears each one to its end (`listens_to_the_end`), and the
+        # clock, when set, moves on by as much. A test sets it earlier to cut in.
+        self.clock: datetime | None = None
+        self.listens_to_the_end = True  # false where a real voice plays and can be cut short
+        self.heard_until: datetime | None = None
+        self.sent_at: datetime | None = None  # when the last request was sent
         self.session_id: str | None = None
         self.attributes: dict[str, Any] = {}
         self.new_session = True
@@ -68,7 +79,7 @@ class Device:
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}
         request.setdefault("requestId", f"amzn1.echo-api.request.{uuid.uuid4()}")
-        request.setdefault("timestamp", _timestamp(self.clock))
+        request.setdefault("timestamp", _timestamp(self.moment()))
         request.setdefault("locale", self.locale)
         return {
             "version": "1.0",
@@ -90,10 +101,30 @@ class Device:
             "request": request,
         }
 
+    def moment(self) -> datetime:
+        """When the next request is sent."""
+        if self.clock is not None:
+            return self.clock
+        now = datetime.now(UTC)
+        return max(now, self.heard_until) if self.heard_until else now
+
+    def cut_in(self, seconds: float) -> None:
+        """Send the next request `seconds` after the last one, even if its answer was still
+        playing: "Alexa, pause" partway through."""
+        self.clock = (self.sent_at or self.moment()) + timedelta(seconds=seconds)
+
     # Turns ---------------------------------------------------------------------------------
     def _turn(self, request: dict[str, Any]) -> dict[str, Any]:
+        moment = self.sent_at = self.moment()
+        request.setdefault("timestamp", _timestamp(moment))
         response = self.send(self.envelope(request))
         self.last = response
+        if self.listens_to_the_end:
+            played = math.ceil(playing_seconds(self.ssml)) + REPLY_SECONDS
+            if self.clock is not None:
+                self.clock = moment + timedelta(seconds=played)
+            else:
+                self.heard_until = moment + timedelta(seconds=played)
         self.new_session = False
         self.attributes = response.get("sessionAttributes") or {}
         if (response.get("response") or {}).get("shouldEndSession", True):
@@ -131,7 +162,7 @@ class Device:
     def skill_event(self, event_type: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """Send a skill event (e.g. "AlexaSkillEvent.SkillDisabled"): no session, no speech."""
         application = {"applicationId": self.skill_id}
-        moment = _timestamp(self.clock)
+        moment = _timestamp(self.moment())
         request: dict[str, Any] = {
             "type": event_type,
             "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
