@@ -66,11 +66,15 @@ def chat(
     source: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     skill_id: str = DEFAULT_SKILL_ID,
+    aloud: bool = False,
 ) -> int:
+    """`aloud`: answers are played as they would be on an Echo, so what is typed while one
+    plays cuts in on it; in text, every answer counts as heard to its end."""
     from trust_coach_tools.nlu import Understanding
 
     understanding = Understanding.for_locale(locale)
     device = Device(send, user_id=user_id, locale=locale, skill_id=skill_id)
+    device.listens_to_the_end = not aloud
     out.write("Trust Coach console. Type what you would say; Ctrl-D or 'stop' ends.\n\n")
     device.launch()
     print_turn(device, out)
@@ -302,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
                 user_file.unlink()
             send, speaker = chat_sender(args.endpoint, args.voice, args.locale)
             try:
-                return chat(send, console_user(user_file), args.locale, skill_id=args.skill_id)
+                user = console_user(user_file)
+                aloud = speaker is not None
+                return chat(send, user, args.locale, skill_id=args.skill_id, aloud=aloud)
             finally:
                 if speaker is not None:
                     speaker.wait()  # let the last answer finish before the console exits
