@@ -274,7 +274,18 @@ def step_after(segments: list[Segment], position: int) -> int:
 def go_on(turn: Turn) -> Response:
     """ "Continue": from where an interruption cut in, else after the last response."""
     exercise, place = current(turn)
-    return speak(turn, exercise, place.rounds, place.begin if place.held else place.following)
+    if not place.held:
+        return speak(turn, exercise, place.rounds, place.following)
+    return speak(turn, exercise, place.rounds, place.begin, back_to(turn, exercise, place.begin))
+
+
+def back_to(turn: Turn, exercise: Exercise, position: int) -> list[str]:
+    """What is said before going on from a round or step left partway: which one it is (a
+    timer's turn says how long is left itself, in `speak`)."""
+    if exercise.is_timer:
+        return []
+    key = "exercise_resume_round" if exercise.is_breathing else "exercise_resume_step"
+    return [turn.say(key, name=exercise.name, round=position + 1, step=position + 1)]
 
 
 def next_part(turn: Turn) -> Response:
@@ -317,9 +328,7 @@ def resume_saved(turn: Turn, saved: dict[str, Any]) -> Response:
         step = exercise.step_starts(rounds)[segments[min(step, len(segments) - 1)].step]
         lead = turn.say("exercise_resume_timer", name=exercise.name)
         return speak(turn, exercise, rounds, step, [lead])
-    key = "exercise_resume_round" if exercise.is_breathing else "exercise_resume_step"
-    lead = turn.say(key, name=exercise.name, round=step + 1, step=step + 1)
-    return speak(turn, exercise, rounds, step, [lead, exercise.posture])
+    return speak(turn, exercise, rounds, step, [*back_to(turn, exercise, step), exercise.posture])
 
 
 def help_text(turn: Turn) -> str:
