@@ -55,8 +55,11 @@ def heard_seconds(ssml: str) -> float:
 
 
 def mid_exercise(device: Device) -> bool:
+    """Before the response that says the exercise's last part (and its close)."""
     place = device.attributes.get("place") or {}
-    return device.session_open and place.get("area") == "exercise" and not place.get("done")
+    if not device.session_open or place.get("area") != "exercise" or place.get("done"):
+        return False
+    return place["next"] < len(LIBRARY.get(place["id"]).segments(place["rounds"]))
 
 
 def begin(device: Device, ident: str, option: int | None) -> None:
@@ -85,7 +88,7 @@ def run(device: Device, ident: str, option: int | None) -> list[str]:
         device.intent("AMAZON.NextIntent")
         said.append(device.ssml)
         assert len(said) < 40, "the run never ends"
-    assert (device.attributes.get("place") or {}).get("done"), readable(device.ssml)
+    assert LIBRARY.get(ident).close in readable(device.ssml), readable(device.ssml)
     return said
 
 

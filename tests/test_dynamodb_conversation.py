@@ -59,6 +59,7 @@ class Skill:
     def device(self, **kwargs: Any) -> Device:
         device = Device(self.send, **kwargs)
         device.clock = START
+        device.listens_to_the_end = False  # the clock stays put unless a test moves it
         return device
 
     def stored(self, device: Device):

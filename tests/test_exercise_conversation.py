@@ -63,13 +63,15 @@ def test_a_full_breathing_run_with_defaults_closes_kindly_and_records_the_practi
     assert cue_count(device) == 6 and cue_count(device, "And out, slowly.") == 6
     assert gentle.close in text
     assert text.endswith(gentle.next_offer) and device.session_open
+    # Not counted while it plays: only once its end could have been heard.
+    assert stored(store, device).exercises_done == {}
+    device.intent("AMAZON.YesIntent")  # after it was heard: the one next step offered, the tip
+    assert any(tip.text in said(device) for tip in CATALOG.tips)
     progress = stored(store, device)
     assert progress.exercises_done == {"gentle": 1}
     assert progress.last_practice == {"gentle": "2026-03-02"}
     assert progress.practice_days == ["2026-03-02"]
     assert progress.exercise is None
-    device.intent("AMAZON.YesIntent")  # the one next step offered: today's tip
-    assert any(tip.text in said(device) for tip in CATALOG.tips)
 
 
 def test_every_phase_of_a_long_run_is_planned_within_ten_percent_across_turns(device):
@@ -167,9 +169,9 @@ def test_a_full_forgiveness_run_step_by_step(device, store):
     text = said(device)
     assert step_text(FORGIVENESS, 6) in text and FORGIVENESS.close in text
     assert "!" not in text
-    assert stored(store, device).exercises_done == {"forgiveness": 1}
     device.intent("AMAZON.YesIntent")  # offered next: a minute of gentle breathing
     assert LIBRARY.get("gentle").posture in said(device)
+    assert stored(store, device).exercises_done == {"forgiveness": 1}
 
 
 def test_forgiving_yourself_is_its_own_reflection(device):
@@ -342,6 +344,7 @@ def test_yes_to_the_welcome_back_resumes_breathing_at_the_next_round(device, sto
     device.intent("AMAZON.YesIntent")
     assert "round 6" in said(device)
     assert cue_count(device) == 3
+    device.end_session()  # after the close was heard
     assert stored(store, device).exercises_done == {"box": 1}
 
 
@@ -409,6 +412,7 @@ def test_after_the_close_repeat_says_it_again_and_start_over_runs_it_again(devic
     assert stored(store, device).exercises_done == {"box": 1}  # not counted twice
     device.intent("AMAZON.StartOverIntent")
     assert cue_count(device) == 1 and box.close in said(device)
+    device.end_session()  # after the close was heard
     assert stored(store, device).exercises_done == {"box": 2}
 
 

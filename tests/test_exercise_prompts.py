@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from exercise_runs import mid_exercise
 
 from trust_coach.content import catalog_for
 from trust_coach.exercises import library_for
@@ -89,11 +90,6 @@ def start(device: Device, ident: str, longest: bool) -> None:
     device.intent("ExerciseIntent", slots=slots)
 
 
-def mid_exercise(device: Device) -> bool:
-    place = device.attributes.get("place") or {}
-    return device.session_open and place.get("area") == "exercise" and not place.get("done")
-
-
 def assert_same_go_on_words(device: Device, where: str, named: bool = True) -> None:
     """`named`: the prompt names a go-on word (help instead asks "shall we go on?")."""
     asked = go_on_words(last_sentence(device.ssml))
@@ -129,4 +125,4 @@ def test_every_stop_of_a_run_asks_to_go_on_in_the_same_words_twice(device, exerc
         device.intent("AMAZON.NextIntent")
         stops += 1
         assert stops < 40, "the run never ends"
-    assert device.attributes.get("place", {}).get("done"), readable(device.ssml)
+    assert exercise.close in readable(device.ssml), readable(device.ssml)

@@ -12,7 +12,10 @@ import pytest
 
 from trust_coach import app, telemetry
 from trust_coach.app import build_skill, handle_event
+from trust_coach.content import catalog_for
+from trust_coach.exercises import library_for
 from trust_coach.observability import Observability, request_keys
+from trust_coach.speech import readable
 from trust_coach.store.base import StoreError, user_key
 from trust_coach.store.sqlite import SqliteStore
 from trust_coach_tools.device import Device
@@ -105,9 +108,11 @@ def test_reading_on_from_a_strategy_counts_each_strategy_read(lambda_device, cap
 def test_a_finished_exercise_is_counted_once(lambda_device, capsys):
     lambda_device.launch()
     lambda_device.intent("BreathingIntent", rounds="1")  # gentle breathing, one round
-    while lambda_device.session_open and "done" not in lambda_device.attributes.get("place", {}):
+    close = library_for(catalog_for("en-US")).get("gentle").close
+    while lambda_device.session_open and close not in readable(lambda_device.ssml):
         lambda_device.intent("AMAZON.NextIntent")
-    lambda_device.intent("AMAZON.RepeatIntent")  # its close again: no second finish
+    lambda_device.intent("AMAZON.RepeatIntent")  # heard to its end: counted; the close again
+    lambda_device.intent("AMAZON.RepeatIntent")  # and again: no second finish
     finished = [
         counted(e).get(telemetry.EXERCISES_FINISHED) for e in emf_lines(capsys.readouterr().out)
     ]

@@ -154,6 +154,7 @@ def test_the_same_exercise_on_a_voice_only_device_goes_on_by_voice(make_device, 
         device.intent("AMAZON.YesIntent")
         rounds += device.ssml.count("Breathe in.")
     assert rounds == BOX.rounds_max
+    device.end_session()  # after the close was heard
     assert store.load(user_key(device.user_id)).exercises_done == {"box": 1}
 
 

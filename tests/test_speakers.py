@@ -294,6 +294,7 @@ def test_the_listening_timer_speaks_as_before_when_both_partners_answer(
     assert two_voices == one_voice  # "the speaker" and "the listener", as always
     assert "speaks first" in readable(two_voices[0])
     assert together.alex.session_open
+    together.alex.end_session()  # after the close was heard
     # The run is Alex's, who started it: counted once, finished, nothing left partway.
     alex = together.record(ALEX)
     assert alex.exercises_done == {"listening": 1} and alex.exercise is None

@@ -16,7 +16,11 @@ from trust_coach.content import catalog_for
 from trust_coach.danger import screen_for
 from trust_coach.handlers import request_handlers
 from trust_coach.handlers.errors import CatchAllExceptionHandler
-from trust_coach.interceptors import LoadProgressInterceptor, SaveProgressInterceptor
+from trust_coach.interceptors import (
+    ExerciseClockInterceptor,
+    LoadProgressInterceptor,
+    SaveProgressInterceptor,
+)
 from trust_coach.presentation import PresentationInterceptor
 from trust_coach.screen.controls import TouchControlInterceptor
 from trust_coach.speech import ssml_escape
@@ -38,6 +42,7 @@ def build_skill(store: ProgressStore | None = None, skill_id: str | None = None)
     builder.add_exception_handler(CatchAllExceptionHandler(store))
     builder.add_global_request_interceptor(TouchControlInterceptor())  # a button is its intent
     builder.add_global_request_interceptor(LoadProgressInterceptor(store))
+    builder.add_global_request_interceptor(ExerciseClockInterceptor())  # how far it played
     builder.add_global_response_interceptor(PresentationInterceptor())  # screen and sound
     builder.add_global_response_interceptor(SaveProgressInterceptor(store))
     return builder.create()  # the SDK's CustomSkill, with its DefaultSerializer

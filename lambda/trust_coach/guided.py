@@ -18,17 +18,21 @@ from trust_coach.exercises import (
     SETTLE_SECONDS,
     Exercise,
     Library,
+    Segment,
     chunk_end,
     said_length,
     spoken_seconds,
 )
 from trust_coach.places import At, InExercise
 from trust_coach.questions import Ask, Question
-from trust_coach.screen import note_chunk
+from trust_coach.screen import chunk_event, note_chunk
+from trust_coach.speech import Speech
 from trust_coach.telemetry import EXERCISES_FINISHED, count
 from trust_coach.turn import Turn
 
 SHORT_PAUSE = 0.8
+# A request this close to a chunk's estimated end counts as after it (see `cut_into`).
+HEARD_ALLOWANCE = 2.0
 WEEK_DAYS = 7
 GO_ON = Question(Ask.EXERCISE_CONTINUE)
 STOP_OR_GO_ON = Question(Ask.STOP_EXERCISE)
@@ -193,13 +197,11 @@ def speak(
         speech.raw(segment.ssml)
     # When this chunk starts playing, to tell later which part an interruption cut into.
     spoken_at = turn.now.timestamp() + spoken_seconds(" ".join(lead)) + SETTLE_SECONDS
-    place = InExercise(exercise.id, rounds, begin, end, spoken_at)
+    turn.place = InExercise(exercise.id, rounds, begin, end, spoken_at)
     if end >= len(segments):
-        turn.place = InExercise(exercise.id, rounds, begin, end, spoken_at, done=True)
-        finish(turn, exercise)
-        speech.say(exercise.close).pause(SHORT_PAUSE).say(exercise.next_offer)
-        return turn.ask(speech, exercise.next_reprompt, exercise.next_action)
-    turn.place = place
+        # Counted once the end could have been heard: the next request says (`catch_up`).
+        keep(turn, exercise, rounds, begin)
+        return _close(turn, exercise, speech)
     last = segments[end - 1]
     # A reflection step is not done until the user has had their time with it.
     keep(turn, exercise, rounds, end - 1 if last.wait else end)
@@ -231,31 +233,98 @@ def finish(turn: Turn, exercise: Exercise) -> None:
     count(EXERCISES_FINISHED)
 
 
-def hold(turn: Turn) -> None:
-    """After an interruption mid-turn, go on later from the slice of silence it cut into.
+def _close(turn: Turn, exercise: Exercise, speech: Speech) -> Response:
+    speech.say(exercise.close).pause(SHORT_PAUSE).say(exercise.next_offer)
+    return turn.ask(speech, exercise.next_reprompt, exercise.next_action)
 
-    Only a timer's turn is held this way: the request's time, less when its chunk started
-    playing, says how far the turn had got. Elsewhere "continue" goes on after the chunk.
+
+def catch_up(turn: Turn) -> None:
+    """Before any handler: how much of the exercise's last response was heard.
+
+    Alexa plays a response to its end unless the person cuts in ("Alexa, pause", "Alexa,
+    stop", any request): the time between that response and this request says which segment
+    was playing. Cut short, the place is held at that segment, in the session and for a later
+    visit; heard to the end, the chunk is behind them, and a last chunk counts the exercise.
     """
-    exercise, place = current(turn)
-    if not exercise.is_timer or place.spoken_at is None:
+    place = turn.place
+    if not isinstance(place, InExercise) or place.spoken_at is None or place.done:
         return
+    exercise = library(turn).get(place.exercise)
     segments = exercise.segments(place.rounds)
     elapsed = turn.now.timestamp() - place.spoken_at
-    turn_starts = exercise.turn_starts(place.rounds)
-    for position in range(place.begin, min(place.following, len(segments))):
+    # A breathing document on a screen says when its chunk has played, exactly.
+    played = chunk_is_current(turn, chunk_event(turn))
+    cut = None if played else cut_into(segments, place.begin, place.following, elapsed)
+    if cut is not None:
+        following = step_after(segments, cut)
+        turn.place = InExercise(place.exercise, place.rounds, cut, following, held=True)
+        keep(turn, exercise, place.rounds, cut)
+    elif place.following >= len(segments):
+        turn.place = replace(place, spoken_at=None, done=True)
+        finish(turn, exercise)
+    else:
+        turn.place = replace(place, spoken_at=None)
+
+
+def chunk_is_current(turn: Turn, event: tuple[str, str] | None) -> bool:
+    """Whether a screen's end-of-chunk event is about the chunk the place says is playing."""
+    place = turn.place
+    return (
+        event is not None
+        and isinstance(place, InExercise)
+        and event == (place.exercise, str(place.following))
+    )
+
+
+def cut_into(segments: list[Segment], begin: int, following: int, elapsed: float) -> int | None:
+    """The segment that was playing `elapsed` seconds into a response that said segments
+    `begin` up to `following`, or None if they had all been played by then.
+
+    Timelines are estimates (words at a speaking rate) and request times whole seconds: a
+    request in the last `HEARD_ALLOWANCE` seconds counts as after the end."""
+    left = elapsed - sum(s.seconds for s in segments[begin:following]) + HEARD_ALLOWANCE
+    if left >= 0:
+        return None
+    for position in range(begin, min(following, len(segments))):
         elapsed -= segments[position].seconds
         if elapsed < 0:
-            # Cut into the turn's silence, or before it began: go on with the rest of it.
-            if segments[position].timed or position in turn_starts:
-                turn.place = InExercise(
-                    place.exercise, place.rounds, place.begin, position, place.spoken_at
-                )
-            return
+            return position
+    return following - 1
+
+
+def step_after(segments: list[Segment], position: int) -> int:
+    """The first segment of the next step (a breathing round, a reflection step, a turn)."""
+    step = segments[position].step
+    return next(
+        (later for later in range(position + 1, len(segments)) if segments[later].step != step),
+        len(segments),
+    )
 
 
 def go_on(turn: Turn) -> Response:
+    """ "Continue": from where an interruption cut in, else after the last response."""
     exercise, place = current(turn)
+    if not place.held:
+        return speak(turn, exercise, place.rounds, place.following)
+    return speak(turn, exercise, place.rounds, place.begin, back_to(turn, exercise, place.begin))
+
+
+def back_to(turn: Turn, exercise: Exercise, position: int) -> list[str]:
+    """What is said before going on from a round or step left partway: which one it is (a
+    timer's turn says how long is left itself, in `speak`)."""
+    if exercise.is_timer:
+        return []
+    key = "exercise_resume_round" if exercise.is_breathing else "exercise_resume_step"
+    return [turn.say(key, name=exercise.name, round=position + 1, step=position + 1)]
+
+
+def next_part(turn: Turn) -> Response:
+    """ "Next": the next round or step, past one that was cut into; past the last, the close."""
+    exercise, place = current(turn)
+    if place.following >= len(exercise.segments(place.rounds)):
+        turn.place = replace(place, spoken_at=None, held=False, done=True)
+        finish(turn, exercise)
+        return _close(turn, exercise, turn.speech())
     return speak(turn, exercise, place.rounds, place.following)
 
 
@@ -289,9 +358,7 @@ def resume_saved(turn: Turn, saved: dict[str, Any]) -> Response:
         step = exercise.step_starts(rounds)[segments[min(step, len(segments) - 1)].step]
         lead = turn.say("exercise_resume_timer", name=exercise.name)
         return speak(turn, exercise, rounds, step, [lead])
-    key = "exercise_resume_round" if exercise.is_breathing else "exercise_resume_step"
-    lead = turn.say(key, name=exercise.name, round=step + 1, step=step + 1)
-    return speak(turn, exercise, rounds, step, [lead, exercise.posture])
+    return speak(turn, exercise, rounds, step, [*back_to(turn, exercise, step), exercise.posture])
 
 
 def help_text(turn: Turn) -> str:
@@ -344,8 +411,7 @@ def enough(turn: Turn) -> Response:
     last round), only closing words were left, so the exercise counts as done; before that
     its place is kept for "continue", and the words say so.
     """
-    hold(turn)  # an interruption mid-turn: what was heard, not all that was sent
-    exercise, place = current(turn)
+    exercise, place = current(turn)  # held where a cut came (`catch_up`)
     segments = exercise.segments(place.rounds)
     waiting = [segment.step for segment in segments if segment.wait]
     final = waiting[-1] if waiting else segments[-1].step

@@ -19,7 +19,7 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from trust_coach import promises
+from trust_coach import guided, promises
 from trust_coach.danger import sounds_unsafe
 from trust_coach.places import At, ConfirmingPromise, InExercise
 from trust_coach.questions import Ask
@@ -174,6 +174,13 @@ class LoadProgressInterceptor(AbstractRequestInterceptor):
         # Changed, so the turn's save writes the record without it.
         promises.drop_unsafe(turn.progress, lambda words: sounds_unsafe(turn.catalog, words))
         session.progress = turn.progress
+
+
+class ExerciseClockInterceptor(AbstractRequestInterceptor):
+    """Before any handler sees a request: how far the exercise's last response got."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        guided.catch_up(Turn.of(handler_input))
 
 
 class SaveProgressInterceptor(AbstractResponseInterceptor):

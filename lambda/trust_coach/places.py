@@ -43,14 +43,20 @@ class AtStrategy:
 
 @dataclass(frozen=True)
 class InExercise:
-    """In an exercise, finished or not: which segments the last response covered."""
+    """In an exercise, finished or not: which segments the last response covered.
+
+    While `spoken_at` is set, that response may still be playing: the next request's time
+    says how far it got (`guided.catch_up`). An interruption leaves the place `held` at the
+    segment it cut into (`begin`); `following` is then the start of the next step.
+    """
 
     exercise: str
     rounds: int  # the exercise's one option: rounds of breathing, or a timer's turn in seconds
     begin: int  # the first segment the last response said
     following: int  # the segment after the last one it said
     spoken_at: float | None = None  # epoch seconds when that response's segments began playing
-    done: bool = False
+    done: bool = False  # the end could be heard: the run is counted
+    held: bool = False  # cut into at `begin`: "continue" goes on from there
 
 
 @dataclass(frozen=True)

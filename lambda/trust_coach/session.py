@@ -216,6 +216,8 @@ def _place_record(place: Place) -> dict[str, Any]:
             record["spoken_at"] = place.spoken_at
         if place.done:
             record["done"] = True
+        if place.held:
+            record["held"] = True
         return record
     if isinstance(place, ConfirmingPromise):
         return {"area": "promise_confirm", "text": place.text}
@@ -258,6 +260,7 @@ def _exercise_place(value: Mapping[str, Any], bounds: Bounds) -> Place | None:
     ident, rounds = value.get("id"), value.get("rounds")
     begin, following = value.get("at"), value.get("next")
     spoken_at, done = value.get("spoken_at"), value.get("done", False)
+    held = value.get("held", False)
     if not isinstance(ident, str) or not all(type(n) is int for n in (rounds, begin, following)):
         return None
     segments = bounds.exercise_segments(ident, rounds)
@@ -265,9 +268,9 @@ def _exercise_place(value: Mapping[str, Any], bounds: Bounds) -> Place | None:
         return None
     if spoken_at is not None and not _moment(spoken_at):
         return None
-    if not isinstance(done, bool):
+    if not isinstance(done, bool) or not isinstance(held, bool):
         return None
-    return InExercise(ident, rounds, begin, following, spoken_at, done)
+    return InExercise(ident, rounds, begin, following, spoken_at, done, held)
 
 
 def _moment(value: Any) -> bool:

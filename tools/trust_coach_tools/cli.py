@@ -75,12 +75,16 @@ def chat(
     out: TextIO = sys.stdout,
     skill_id: str = DEFAULT_SKILL_ID,
     screen: str = "voice",
+    aloud: bool = False,
 ) -> int:
+    """`aloud`: answers are played as they would be on an Echo, so what is typed while one
+    plays cuts in on it; in text, every answer counts as heard to its end."""
     from trust_coach_tools.nlu import Understanding
 
     understanding = Understanding.for_locale(locale)
     shown = None if screen == "voice" else ("show8" if screen == "show" else screen)
     device = Device(send, user_id=user_id, locale=locale, skill_id=skill_id, screen=shown)
+    device.listens_to_the_end = not aloud
     out.write("Trust Coach console. Type what you would say; Ctrl-D or 'stop' ends.\n\n")
     device.launch()
     print_turn(device, out)
@@ -328,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.locale,
                     skill_id=args.skill_id,
                     screen=args.device,
+                    aloud=speaker is not None,
                 )
             finally:
                 if speaker is not None:

@@ -7,15 +7,21 @@ flagged as new.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from trust_coach_tools.voice import playing_seconds
+
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+# A person answers a moment after Alexa stops speaking.
+REPLY_SECONDS = 2.0
 Send = Callable[[dict[str, Any]], dict[str, Any]]
 APL = "Alexa.Presentation.APL"
 RENDER_APL = "Alexa.Presentation.APL.RenderDocument"
+RENDER_APLA = "Alexa.Presentation.APLA.RenderDocument"
 
 
 def _viewport(width: int, height: int, dpi: int, mode: str = "HUB") -> dict[str, Any]:
@@ -89,7 +95,13 @@ class Device:
         self.device_id = device_id or f"amzn1.ask.device.{uuid.uuid4().hex}"
         self.locale = locale
         self.skill_id = skill_id
-        self.clock: datetime | None = None  # None means "now"; tests set it to travel in time
+        # When the next request is sent. None means now, but never before the last answer
+        # has played: the person hears each one to its end (`listens_to_the_end`), and the
+        # clock, when set, moves on by as much. A test sets it earlier to cut in.
+        self.clock: datetime | None = None
+        self.listens_to_the_end = True  # false where a real voice plays and can be cut short
+        self.heard_until: datetime | None = None
+        self.sent_at: datetime | None = None  # when the last request was sent
         # The speaker Alexa recognises (voice profiles and skill personalization on), if any;
         # tests change it between turns when another person answers.
         self.person_id: str | None = None
@@ -108,7 +120,7 @@ class Device:
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}
         request.setdefault("requestId", f"amzn1.echo-api.request.{uuid.uuid4()}")
-        request.setdefault("timestamp", _timestamp(self.clock))
+        request.setdefault("timestamp", _timestamp(self.moment()))
         request.setdefault("locale", self.locale)
         system: dict[str, Any] = {
             "application": application,
@@ -141,10 +153,30 @@ class Device:
             return {}
         return {APL: {"runtime": {"maxVersion": self.apl_version}}}
 
+    def moment(self) -> datetime:
+        """When the next request is sent."""
+        if self.clock is not None:
+            return self.clock
+        now = datetime.now(UTC)
+        return max(now, self.heard_until) if self.heard_until else now
+
+    def cut_in(self, seconds: float) -> None:
+        """Send the next request `seconds` after the last one, even if its answer was still
+        playing: "Alexa, pause" partway through."""
+        self.clock = (self.sent_at or self.moment()) + timedelta(seconds=seconds)
+
     # Turns ---------------------------------------------------------------------------------
     def _turn(self, request: dict[str, Any]) -> dict[str, Any]:
+        moment = self.sent_at = self.moment()
+        request.setdefault("timestamp", _timestamp(moment))
         response = self.send(self.envelope(request))
         self.last = response
+        if self.listens_to_the_end:
+            played = math.ceil(self.playing_seconds()) + REPLY_SECONDS
+            if self.clock is not None:
+                self.clock = moment + timedelta(seconds=played)
+            else:
+                self.heard_until = moment + timedelta(seconds=played)
         self.new_session = False
         self.attributes = response.get("sessionAttributes") or {}
         body = response.get("response") or {}
@@ -215,7 +247,7 @@ class Device:
     def skill_event(self, event_type: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """Send a skill event (e.g. "AlexaSkillEvent.SkillDisabled"): no session, no speech."""
         application = {"applicationId": self.skill_id}
-        moment = _timestamp(self.clock)
+        moment = _timestamp(self.moment())
         request: dict[str, Any] = {
             "type": event_type,
             "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
@@ -253,6 +285,18 @@ class Device:
         """The APL documents the last response rendered."""
         return [d for d in self.directives if d.get("type") == RENDER_APL]
 
+    def playing_seconds(self) -> float:
+        """How long the last answer plays: its speech, or the speech a sound bed mixes in,
+        and a breathing document's lead and phases (each as long as its animation)."""
+        seconds = playing_seconds(self.ssml)
+        for directive in self.directives:
+            if directive.get("type") == RENDER_APLA:
+                speech = (directive.get("datasources") or {}).get("speech") or {}
+                seconds += playing_seconds(speech.get("ssml", ""))
+            elif directive.get("type") == RENDER_APL:
+                seconds += _document_seconds(directive)
+        return seconds
+
     @property
     def reprompt_ssml(self) -> str:
         reprompt = (self.last.get("response") or {}).get("reprompt") or {}
@@ -261,6 +305,22 @@ class Device:
     @property
     def session_open(self) -> bool:
         return self.session_id is not None
+
+
+def _document_seconds(directive: dict[str, Any]) -> float:
+    """A document's spoken lead and its animations, which run one after another."""
+    seconds = 0.0
+    for source in (directive.get("datasources") or {}).values():
+        lead = (source.get("properties") or {}).get("lead")
+        if isinstance(lead, str):
+            seconds += playing_seconds(lead)
+    pending = list((directive.get("document") or {}).get("onMount") or [])
+    while pending:
+        command = pending.pop()
+        if command.get("type") == "AnimateItem":
+            seconds += command.get("duration", 0) / 1000
+        pending += command.get("commands") or []
+    return seconds
 
 
 def _hands_over(response: dict[str, Any]) -> bool:

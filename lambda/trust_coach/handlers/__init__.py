@@ -16,6 +16,7 @@ from trust_coach.handlers.exercises import (
     ExerciseGoOnHandler,
     ExerciseHandler,
     ExerciseHelpHandler,
+    ExerciseNextHandler,
     ExercisePreviousHandler,
     ExerciseRepeatHandler,
     ExerciseResumeHandler,
@@ -92,6 +93,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         # Mid-exercise, these built-ins act on the exercise (each applies only there).
         ExerciseStopHandler(),
         ExerciseGoOnHandler(),
+        ExerciseNextHandler(),
         ExercisePreviousHandler(),
         ExerciseRepeatHandler(),
         ExerciseStartOverHandler(),

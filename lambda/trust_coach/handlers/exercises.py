@@ -162,10 +162,17 @@ class InExerciseHandler(TurnHandler):
 
 
 class ExerciseGoOnHandler(InExerciseHandler):
-    intents = ("ResumeIntent", "AMAZON.NextIntent", "AMAZON.ResumeIntent")
+    intents = ("ResumeIntent", "AMAZON.ResumeIntent")
 
     def respond(self, turn: Turn) -> Response:
         return guided.go_on(turn)
+
+
+class ExerciseNextHandler(InExerciseHandler):
+    intents = ("AMAZON.NextIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return guided.next_part(turn)
 
 
 class ExerciseRepeatHandler(TurnHandler):
@@ -226,8 +233,7 @@ class PauseHandler(TurnHandler):
     intents = ("AMAZON.PauseIntent",)
 
     def respond(self, turn: Turn) -> Response:
-        if guided.in_exercise(turn):
-            guided.hold(turn)
+        if guided.in_exercise(turn):  # held where it was cut into (`guided.catch_up`)
             speech = turn.speech(turn.say("exercise_paused"))
             return turn.ask(speech, turn.say("exercise_paused_reprompt"), guided.GO_ON)
         speech = turn.speech(turn.say("exercise_pause_idle"))

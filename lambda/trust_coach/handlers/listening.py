@@ -43,7 +43,6 @@ def instructions(turn: Turn) -> Response:
     if place.done:
         speech = turn.speech(exercise.steps[0].text).say(turn.say("exercise_timer_again"))
         return turn.ask(speech, turn.say("exercise_timer_again_reprompt"), AGAIN)
-    guided.hold(turn)
     speech = turn.speech(exercise.steps[0].text, turn.say("exercise_timer_instructions_after"))
     return turn.ask(speech, turn.say("exercise_step_reprompt"), guided.GO_ON)
 

@@ -13,31 +13,21 @@ from ask_sdk_model import Response
 from trust_coach import guided
 from trust_coach.handlers.base import TurnHandler
 from trust_coach.places import InExercise
-from trust_coach.screen import CHUNK_EVENT
+from trust_coach.screen import chunk_event
 from trust_coach.turn import Turn
-
-
-def chunk_arguments(turn: Turn) -> list[str]:
-    arguments = getattr(turn.handler_input.request_envelope.request, "arguments", None) or []
-    return [str(argument) for argument in arguments]
 
 
 class ChunkDoneHandler(TurnHandler):
     request_types = ("Alexa.Presentation.APL.UserEvent",)
 
     def applies(self, turn: Turn) -> bool:
-        arguments = chunk_arguments(turn)
-        return len(arguments) == 4 and arguments[0] == CHUNK_EVENT
+        return chunk_event(turn) is not None
 
     def respond(self, turn: Turn) -> Response:
-        _, exercise, _, following = chunk_arguments(turn)
         place = turn.place
-        current = (
-            isinstance(place, InExercise)
-            and place.exercise == exercise
-            and str(place.following) == following
-        )
-        if not current:
+        if not isinstance(place, InExercise) or not guided.chunk_is_current(
+            turn, chunk_event(turn)
+        ):
             return turn.handler_input.response_builder.response
         if place.done:  # the last chunk has played: the close, then what next
             return guided.repeat(turn)

@@ -18,6 +18,18 @@ _CHUNK_LEAD = "guided_chunk_lead"
 CHUNK_EVENT = "chunk"
 
 
+def chunk_event(turn: Turn) -> tuple[str, str] | None:
+    """The exercise and the `following` segment a breathing document's end-of-chunk event
+    names, if this request is one: the document sends it when its last phase has played."""
+    request = turn.handler_input.request_envelope.request
+    if getattr(request, "object_type", None) != "Alexa.Presentation.APL.UserEvent":
+        return None
+    arguments = [str(argument) for argument in getattr(request, "arguments", None) or []]
+    if len(arguments) != 4 or arguments[0] != CHUNK_EVENT:
+        return None
+    return arguments[1], arguments[3]
+
+
 def note_chunk(turn: Turn, lead: list[str]) -> None:
     """Called by `guided.speak`: this turn speaks a chunk of an exercise, after `lead`.
 
