@@ -97,7 +97,9 @@ class Account:
     finished: Counter[str] = field(default_factory=Counter)
     unfinished: str | None = None  # the exercise left partway, if the last one was
 
-    def heard(self, speech: str, exercise: str | None) -> None:
+    def heard(self, speech: str, exercise: str | None, finished: str | None) -> None:
+        """What one answer told the user: strategies and tips said, the exercise left
+        partway, and `finished`, an exercise this turn counted as done."""
         for strategy in CATALOG.strategies:
             if strategy.summary[:40] in speech:
                 self.strategies.add(strategy.number)
@@ -105,12 +107,24 @@ class Account:
         for tip in CATALOG.tips:
             if tip.text in speech:
                 self.tips.add(tip.id)
-        for known in EXERCISES:
-            if known.close in speech:
-                self.finished[known.id] += 1
-                self.unfinished = None  # the skill keeps one exercise to resume: the latest
+        if finished is not None:
+            self.finished[finished] += 1
+            self.unfinished = None  # the skill keeps one exercise to resume: the latest
         if exercise is not None:
             self.unfinished = exercise
+
+
+def _place_of(response: dict[str, Any]) -> dict[str, Any]:
+    """The place an answer left its session in (a session's last answer too)."""
+    return (response.get("sessionAttributes") or {}).get("place") or {}
+
+
+def _finished(before: dict[str, Any] | None, response: dict[str, Any]) -> str | None:
+    """The exercise this answer counted: its place became done."""
+    after = _place_of(response)
+    if not after.get("done") or (before or {}).get("done"):
+        return None
+    return str(after["id"])
 
 
 class Failure(Exception):
@@ -140,7 +154,12 @@ class User:
             Device(self.sender(), user_id=self.user_id, skill_id=DEFAULT_SKILL_ID)
             for _ in range(devices)
         ]
+        for device in self.devices:  # signed requests carry the real time, as Alexa's do
+            device.listens_to_the_end = False
         self.errors: list[str] = []
+        # Each device's place after its last answer: an exercise counts on the turn its place
+        # becomes done (once its end could have been heard, or "next" went past it).
+        self.place_before: dict[int, dict[str, Any]] = {}
         self.log: list[str] = []  # what was said and the stored exercise afterwards, for reports
 
     def sender(self) -> Any:
@@ -169,6 +188,8 @@ class User:
         else:
             device.intent(action, **slots)
         speech = readable(device.ssml)
+        finished = _finished(self.place_before.get(id(device)), device.last)
+        self.place_before[id(device)] = _place_of(device.last)
         if any(readable(apology) in speech for apology in APOLOGIES):
             self.errors.append(f"apology after {action}")
         place = (device.attributes.get("place") or {}) if device.session_open else {}
@@ -177,7 +198,7 @@ class User:
             if action == "launch":
                 self.account.launches += 1
             exercise = (progress.get("exercise") or {}).get("id") if device.session_open else None
-            self.account.heard(speech, exercise)
+            self.account.heard(speech, exercise, finished)
             self.log.append(f"{action} -> exercise {exercise} / {self.account.unfinished}")
         self.think()
         return str(place.get("area", ""))
