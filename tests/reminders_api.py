@@ -9,14 +9,14 @@ what does not fit is kept in `problems`, which a test asserts is empty.
 
 from __future__ import annotations
 
-import http.server
 import json
 import re
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from stand_in_api import Call, stand_in
 
 ACCESS = "api-access-for-this-request"  # the apiAccessToken requests carry
 REMINDERS = "/v1/alerts/reminders"
@@ -144,44 +144,19 @@ class FakeAlexaApi:
         return 405, {"code": "METHOD_NOT_ALLOWED", "message": method}
 
     # Serving ---------------------------------------------------------------------------------
+    def _serve(self, call: Call) -> tuple[int, Any]:
+        try:
+            body = json.loads(call.body) if call.body else None
+        except ValueError:
+            self.problems.append(f"{call.method} {call.path}: body is not JSON")
+            body = None
+        self.seen.append(Seen(call.method, call.path, call.headers, body))
+        self.check_headers(call.method, call.headers, bool(call.body))
+        return self.answer(call.method, call.path, body)
+
     def start(self) -> None:
-        api = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                try:
-                    body = json.loads(raw) if raw else None
-                except ValueError:
-                    api.problems.append(f"{self.command} {self.path}: body is not JSON")
-                    body = None
-                api.seen.append(Seen(self.command, self.path, headers, body))
-                api.check_headers(self.command, headers, bool(raw))
-                status, answer = api.answer(self.command, self.path, body)
-                data = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the skill gave up waiting, as it should
-
-            do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._serving = stand_in(self._serve)
+        self.url = self._serving.__enter__()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._serving.__exit__(None, None, None)

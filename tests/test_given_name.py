@@ -8,10 +8,7 @@ recognised speaker, or when the API is slow, the welcome is word for word what i
 
 from __future__ import annotations
 
-import http.server
-import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from stand_in_api import Call, stand_in
 
 from trust_coach.alexa_api import EXTRA_ENDPOINTS_ENV
 from trust_coach.budget import NAME_LOOKUP_TIMEOUT_SECONDS
@@ -43,39 +41,18 @@ def profile_api(name: object = "Sam", delay: float = 0.0) -> Iterator[ProfileApi
     with the permission, 403 ACCESS_DENIED for one without."""
     api = ProfileApi()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            auth = self.headers.get("Authorization", "")
-            api.asked.append((self.path, auth))
-            time.sleep(delay)
-            if self.path != GIVEN_NAME_PATH:
-                status, body = 404, {"code": "NOT_FOUND"}
-            elif auth != f"Bearer {GRANTED}":
-                status, body = 403, {"code": "ACCESS_DENIED", "message": "Access denied"}
-            else:
-                status, body = 200, name
-            data = json.dumps(body).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except BrokenPipeError:
-                pass  # the skill gave up waiting, as it should
+    def answer(call: Call) -> tuple[int, object]:
+        auth = call.headers.get("authorization", "")
+        api.asked.append((call.path, auth))
+        time.sleep(delay)
+        if call.path != GIVEN_NAME_PATH:
+            return 404, {"code": "NOT_FOUND"}
+        if auth != f"Bearer {GRANTED}":
+            return 403, {"code": "ACCESS_DENIED", "message": "Access denied"}
+        return 200, name
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    api.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with stand_in(answer) as api.url:
         yield api
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
 """The user's "day" follows the device's time zone, looked up quickly or not at all."""
 
-import http.server
-import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
+from stand_in_api import Call, stand_in
 
 from trust_coach.alexa_api import EXTRA_ENDPOINTS_ENV, api_base
 from trust_coach.budget import LOOKUP_TIMEOUT_SECONDS
@@ -20,30 +18,13 @@ def settings_api(zone: str, delay: float = 0.0) -> Iterator[tuple[str, list[str]
     """A local stand-in for the Alexa Settings API; yields its URL and the paths it was asked."""
     asked: list[str] = []
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            time.sleep(delay)
-            body = json.dumps(zone).encode()
-            try:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body)
-            except BrokenPipeError:
-                pass  # the skill gave up waiting, as it should
+    def answer(call: Call) -> tuple[int, str]:
+        asked.append(call.path)
+        time.sleep(delay)
+        return 200, zone
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", asked
-    finally:
-        server.shutdown()
-        server.server_close()
+    with stand_in(answer) as url:
+        yield url, asked
 
 
 @pytest.fixture(autouse=True)
