@@ -25,7 +25,12 @@ SESSION_TURNS = 1 + len(TURNS)
 
 
 def play_session(device: Device, each_turn: Callable[[int], None] | None = None) -> None:
-    """Launch, then the nine turns; `each_turn(i)` runs after turn i (0 is the launch)."""
+    """Launch, then the nine turns; `each_turn(i)` runs after turn i (0 is the launch).
+
+    The turns come back to back, as in every run since the first (docs/benchmarks.md): a
+    person's come seconds apart, and then "tell me more", "what to try" and "repeat" also
+    move the strategy's position in time, so those turns write too."""
+    device.listens_to_the_end = False
     device.launch()
     if each_turn:
         each_turn(0)
