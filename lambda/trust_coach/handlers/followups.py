@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from enum import Enum
+from typing import ClassVar
 
 from ask_sdk_model import Response
 
@@ -201,46 +202,43 @@ def answer(turn: Turn, reply: Reply) -> Response:
     return action(turn, question)
 
 
-class YesHandler(TurnHandler):
+class ReplyHandler(TurnHandler):
+    """The intent of one reply, read against the question just asked."""
+
+    reply: ClassVar[Reply]
+
+    def respond(self, turn: Turn) -> Response:
+        return answer(turn, self.reply)
+
+
+class YesHandler(ReplyHandler):
     intents = ("AMAZON.YesIntent",)
-
-    def respond(self, turn: Turn) -> Response:
-        return answer(turn, YES)
+    reply = YES
 
 
-class NoHandler(TurnHandler):
+class NoHandler(ReplyHandler):
     intents = ("AMAZON.NoIntent",)
-
-    def respond(self, turn: Turn) -> Response:
-        return answer(turn, NO)
+    reply = NO
 
 
-class ChooseForMeHandler(TurnHandler):
+class ChooseForMeHandler(ReplyHandler):
     intents = ("ChooseForMeIntent",)
-
-    def respond(self, turn: Turn) -> Response:
-        return answer(turn, CHOOSE_FOR_ME)
+    reply = CHOOSE_FOR_ME
 
 
-class ThanksHandler(TurnHandler):
+class ThanksHandler(ReplyHandler):
     intents = ("ThanksIntent",)
-
-    def respond(self, turn: Turn) -> Response:
-        return answer(turn, THANKS)
+    reply = THANKS
 
 
-class EnoughHandler(TurnHandler):
+class EnoughHandler(ReplyHandler):
     intents = ("EnoughIntent",)
-
-    def respond(self, turn: Turn) -> Response:
-        return answer(turn, ENOUGH)
+    reply = ENOUGH
 
 
-class SomethingElseHandler(TurnHandler):
+class SomethingElseHandler(ReplyHandler):
     intents = ("SomethingElseIntent",)
-
-    def respond(self, turn: Turn) -> Response:
-        return answer(turn, SOMETHING_ELSE)
+    reply = SOMETHING_ELSE
 
 
 class NextAfterExerciseHandler(TurnHandler):
