@@ -93,3 +93,23 @@ def test_console_reports_broken_content_without_a_traceback(tmp_path):
         timeout=60,
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "slot", "value"),
+    [
+        ("breathe with me for thirty seconds", "length", "PT30S"),
+        ("a breathing exercise for twenty five minutes", "length", "PT25M"),
+        ("box breathing for twelve rounds", "rounds", "12"),
+        ("start the listening timer for fifteen minutes each", "minutes", "15"),
+    ],
+)
+def test_numbers_past_ten_fill_number_and_duration_slots_with_digits(typed, slot, value):
+    # Alexa sends digits ("30", "PT30S") for any number said; the console does as it does.
+    match = Understanding.for_locale().resolve(typed)
+    assert match.slots[slot]["value"] == value
+
+
+def test_words_that_are_not_a_number_leave_a_number_slot_unfilled():
+    match = Understanding.for_locale().resolve("box breathing for twenty purple rounds")
+    assert "rounds" not in match.slots

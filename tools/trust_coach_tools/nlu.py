@@ -34,7 +34,14 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
 }
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a few": 3,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a few": 3,
+}  # fmt: skip
+# Tens, alone or before a unit ("thirty", "twenty five"), as Alexa fills AMAZON.NUMBER.
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
 }  # fmt: skip
 _FREE_TYPES = {"AMAZON.SearchQuery", "AMAZON.NUMBER", "AMAZON.DURATION", "AMAZON.TIME"}
 
@@ -219,4 +226,10 @@ def _number(text: str) -> int | None:
     text = text.strip()
     if text.isdigit():
         return int(text)
+    tens, _, unit = text.partition(" ")
+    if tens in _TENS and (not unit or unit in _UNITS):
+        return _TENS[tens] + (_NUMBER_WORDS[unit] if unit else 0)
     return _NUMBER_WORDS.get(text)
+
+
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
