@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trust_coach_tools.nlu import Understanding
+from trust_coach_tools.nlu import Understanding, fold
 
 DATA = Path(__file__).parent / "data" / "everyday_eval.json"
 
@@ -50,8 +50,9 @@ def score(items: list[dict[str, Any]], locale: str = "en-US") -> Score:
         match = understanding.resolve(item["text"])
         wanted = item["intent"]
         slots = _slot_ids(match.slots)
+        # Slot values compare folded, as utterances do: the console hears "I'm" as "im".
         right = match.intent == wanted and all(
-            slots.get(name, "").lower() == str(value).lower()
+            fold(slots.get(name, "")) == fold(str(value))
             for name, value in (item.get("slots") or {}).items()
         )
         result.total[wanted] += 1

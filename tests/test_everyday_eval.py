@@ -19,6 +19,7 @@ from trust_coach_tools.nlu import Understanding, fold
 
 GOAL = 0.90
 HELDOUT = DATA.parent / "everyday_heldout.json"
+THIRD = DATA.parent / "everyday_third.json"
 
 
 def _modelled(items):
@@ -56,6 +57,16 @@ def test_the_held_out_set_is_measured():
     assert result.share >= 0.98, _report(result)
 
 
+def test_the_third_set_is_measured():
+    # Written blind after the grammar had learnt from the first two sets; its first run through
+    # the console's exact matcher, before the grammar learnt anything from it, was 250 of 420
+    # (59.5%, docs/voice-model.md). Held to that figure, so the grammar never gets worse at it.
+    items = json.loads(THIRD.read_text(encoding="utf-8"))["phrasings"]
+    result = score(_modelled(items))
+    print(_report(result))
+    assert result.share >= 0.595, _report(result)
+
+
 def test_no_phrasing_of_a_set_is_written_into_the_grammar_as_it_is():
     # The grammar learns patterns from a set's misses, never its phrases: a sample written
     # out whole (no alternatives, options, templates or slots) must be no phrasing of a set.
@@ -66,7 +77,7 @@ def test_no_phrasing_of_a_set_is_written_into_the_grammar_as_it_is():
         for sample in intent.get("samples") or []
         if not re.search(r"[(\[<{]", sample)
     }
-    for data in (DATA, HELDOUT):
+    for data in (DATA, HELDOUT, THIRD):
         items = json.loads(data.read_text(encoding="utf-8"))["phrasings"]
         copied = [item["text"] for item in items if fold(item["text"]) in literal]
         assert not copied, (data.name, copied)
