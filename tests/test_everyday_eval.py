@@ -60,11 +60,51 @@ def test_the_held_out_set_is_measured():
 def test_the_third_set_is_measured():
     # Written blind after the grammar had learnt from the first two sets; its first run through
     # the console's exact matcher, before the grammar learnt anything from it, was 250 of 420
-    # (59.5%, docs/voice-model.md). Held to that figure, so the grammar never gets worse at it.
+    # (59.5%, docs/voice-model.md). It is now tuned: the grammar learnt the patterns its misses
+    # showed and reaches 402 of 420 (95.7%), held here so it never gets worse; the next honest
+    # figure needs a set the grammar has not learnt from.
     items = json.loads(THIRD.read_text(encoding="utf-8"))["phrasings"]
     result = score(_modelled(items))
     print(_report(result))
-    assert result.share >= 0.595, _report(result)
+    assert result.share >= 0.957, _report(result)
+
+
+# Requests that open like a statement ("I want", "I'd like", "I need", "I just want", "I can't
+# decide", "I'll let you") belong to the request's intent, as fixed words win in Alexa's model;
+# what someone says about their feelings or their partner with the same opening still reaches
+# ShareIntent (and the danger screen) or CrisisIntent.
+REQUESTS_WITH_A_STATEMENT_OPENING = {
+    "I'd like to do box breathing": "BreathingIntent",
+    "I just want today's tip": "DailyTipIntent",
+    "I want to continue from last time": "ResumeIntent",
+    "I'd like to learn about honesty": "StrategyIntent",
+    "I can't decide, you pick": "ChooseForMeIntent",
+    "I'll let you choose": "ChooseForMeIntent",
+    "I need to let go of my guilt": "ForgivenessIntent",
+    "I'd like to make a small promise to call my mum": "PromiseIntent",
+}
+STATEMENTS_WITH_A_REQUEST_OPENING = {
+    "I want to die": "CrisisIntent",
+    "I just want to end it all": "CrisisIntent",
+    "I need help, he hits me": "ShareIntent",
+    "I'd like him to stop hurting me": "ShareIntent",
+    "I want to get away from him": "ShareIntent",
+    "I can't decide if I should leave him": "ShareIntent",
+    "I'll let you know he threatened me": "ShareIntent",
+    "I'm tired of this": "ShareIntent",
+}
+
+
+def test_a_request_that_opens_like_a_statement_reaches_its_intent():
+    understanding = Understanding.for_locale("en-US")
+    heard = {text: understanding.resolve(text).intent for text in REQUESTS_WITH_A_STATEMENT_OPENING}
+    assert heard == REQUESTS_WITH_A_STATEMENT_OPENING
+
+
+def test_a_statement_that_opens_like_a_request_still_reaches_the_danger_screen():
+    understanding = Understanding.for_locale("en-US")
+    heard = {text: understanding.resolve(text).intent for text in STATEMENTS_WITH_A_REQUEST_OPENING}
+    assert heard == STATEMENTS_WITH_A_REQUEST_OPENING
 
 
 def test_no_phrasing_of_a_set_is_written_into_the_grammar_as_it_is():
