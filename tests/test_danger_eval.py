@@ -46,3 +46,17 @@ def test_the_readme_states_the_figures(send):
     stated = re.search(r"(\d+) of (\d+) ordinary statements", text)
     assert stated, "the README states how many ordinary statements get a safety answer"
     assert (int(stated[1]), int(stated[2])) == (len(ordinary.reached), len(phrases("ordinary")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's end it all",
+        "I want it all to end",
+        "I just want everything to be over",
+        "I wish it all would just stop",
+    ],
+)
+def test_wishing_it_all_over_reaches_the_safety_answer(send, text):
+    # Found in review: these fell to the fallback or passed the screen.
+    assert tally(send, [text]).reached == [text]
