@@ -20,6 +20,7 @@ from trust_coach_tools.nlu import Understanding, fold
 GOAL = 0.90
 HELDOUT = DATA.parent / "everyday_heldout.json"
 THIRD = DATA.parent / "everyday_third.json"
+FOURTH = DATA.parent / "everyday_fourth.json"
 
 
 def _modelled(items):
@@ -107,6 +108,16 @@ def test_a_statement_that_opens_like_a_request_still_reaches_the_danger_screen()
     assert heard == STATEMENTS_WITH_A_REQUEST_OPENING
 
 
+def test_the_fourth_set_is_measured():
+    # Written blind in many voices after the grammar had learnt from the three other sets; its
+    # first run was 244 of 420 (58.1%, docs/voice-model.md), the honest figure for phrasings
+    # the grammar has not seen. Not learnt from; held to that figure.
+    items = json.loads(FOURTH.read_text(encoding="utf-8"))["phrasings"]
+    result = score(_modelled(items))
+    print(_report(result))
+    assert result.share >= 244 / 420, _report(result)
+
+
 def test_no_phrasing_of_a_set_is_written_into_the_grammar_as_it_is():
     # The grammar learns patterns from a set's misses, never its phrases: a sample written
     # out whole (no alternatives, options, templates or slots) must be no phrasing of a set.
@@ -117,7 +128,7 @@ def test_no_phrasing_of_a_set_is_written_into_the_grammar_as_it_is():
         for sample in intent.get("samples") or []
         if not re.search(r"[(\[<{]", sample)
     }
-    for data in (DATA, HELDOUT, THIRD):
+    for data in (DATA, HELDOUT, THIRD, FOURTH):
         items = json.loads(data.read_text(encoding="utf-8"))["phrasings"]
         copied = [item["text"] for item in items if fold(item["text"]) in literal]
         assert not copied, (data.name, copied)
