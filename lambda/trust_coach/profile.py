@@ -8,13 +8,11 @@ The name is said, never stored or logged.
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.request
 
 from ask_sdk_model import RequestEnvelope
 
-from trust_coach.alexa_api import api_base
+from trust_coach.alexa_api import api_base, call
 from trust_coach.store.base import envelope_person_id
 
 GIVEN_NAME_PATH = "/v2/persons/~current/profile/givenName"
@@ -36,17 +34,8 @@ def fetch_given_name(envelope: RequestEnvelope, timeout: float) -> str | None:
     base = api_base(system.api_endpoint)
     if base is None:  # not one of Amazon's API hosts: the token is never sent there
         return None
-    request = urllib.request.Request(  # noqa: S310 - scheme checked above
-        base + GIVEN_NAME_PATH,
-        headers={
-            "Authorization": f"Bearer {system.api_access_token}",
-            "Accept": "application/json",
-        },
-    )
     try:
-        # bandit B310 is safe here: api_base allows only the API hosts (see alexa_api)
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 # nosec B310
-            name = json.loads(answer.read().decode())
+        name = call(base, GIVEN_NAME_PATH, system.api_access_token, timeout)
     except Exception as error:  # 403 without the permission, a timeout: no name, no failure
         log.info("given name not available: %s", type(error).__name__)
         return None

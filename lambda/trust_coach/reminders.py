@@ -22,7 +22,6 @@ import logging
 import re
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,14 +29,13 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from trust_coach.alexa_api import api_base
+from trust_coach.alexa_api import api_base, call
 from trust_coach.timezone import UTC, known_zone
 
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 REMINDERS_PATH = "/v1/alerts/reminders"
 # The API's error codes for a user whose reminder list is full (a 403 on create).
 FULL_LIST_CODES = frozenset({"MAX_REMINDERS_EXCEEDED", "MAX_SIZE_EXCEEDED"})
-MAX_ANSWER_BYTES = 256 * 1024  # a list of reminders is a few kilobytes; more is not an answer
 
 # What Alexa's AMAZON.TIME slot says for a part of the day, and the hour the skill picks.
 PART_OF_DAY_HOURS = {"MO": 8, "AF": 13, "EV": 19, "NI": 21}
@@ -194,31 +192,16 @@ class RemindersApi:
         timeout = self.timeout()
         if timeout <= 0:
             raise RemindersError(Failure.UNAVAILABLE, f"no time left for {method}")
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(  # noqa: S310 - scheme checked by api_base
-            self.base + path, data=data, headers=headers, method=method
-        )
         try:
-            # bandit B310 is safe here: api_base allows only the API hosts (see alexa_api)
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 # nosec B310
-                raw = answer.read(MAX_ANSWER_BYTES + 1)
+            answer = call(self.base, path, self.token, timeout, method, body)
         except urllib.error.HTTPError as error:
             raise _failure(method, error) from None
+        except ValueError as error:  # too big, or not JSON
+            raise RemindersError(Failure.UNAVAILABLE, str(error)) from None
         except Exception as error:  # a timeout, a refused or dropped connection
             log.warning("reminders %s failed: %s", method, type(error).__name__)
             raise RemindersError(Failure.UNAVAILABLE, type(error).__name__) from None
-        if len(raw) > MAX_ANSWER_BYTES:
-            raise RemindersError(Failure.UNAVAILABLE, "answer too big")
-        if not raw.strip():
-            return {}
-        try:
-            return json.loads(raw)
-        except ValueError:
-            raise RemindersError(Failure.UNAVAILABLE, "answer not JSON") from None
+        return {} if answer is None else answer
 
 
 def _failure(method: str, error: urllib.error.HTTPError) -> RemindersError:

@@ -6,16 +6,14 @@ The lookup is one HTTP call per session at most, with a timeout from the turn's 
 
 from __future__ import annotations
 
-import json
 import logging
 import urllib.parse
-import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_model import RequestEnvelope
 
-from trust_coach.alexa_api import api_base
+from trust_coach.alexa_api import api_base, call
 
 UTC = "UTC"
 
@@ -32,17 +30,10 @@ def fetch_timezone(envelope: RequestEnvelope, timeout: float) -> str:
     base = api_base(system.api_endpoint)
     if base is None:  # not one of Amazon's API hosts: the token is never sent there
         return UTC
-    url = (
-        f"{base}/v2/devices/"
-        f"{urllib.parse.quote(device.device_id or '', safe='')}/settings/System.timeZone"
-    )
-    request = urllib.request.Request(  # noqa: S310 - scheme checked above
-        url, headers={"Authorization": f"Bearer {system.api_access_token}"}
-    )
+    device_id = urllib.parse.quote(device.device_id or "", safe="")
+    path = f"/v2/devices/{device_id}/settings/System.timeZone"
     try:
-        # bandit B310 is safe here: api_base allows only the API hosts (see alexa_api)
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 # nosec B310
-            name = json.loads(answer.read().decode())
+        name = call(base, path, system.api_access_token, timeout)
     except Exception as error:  # any failure means "use UTC", never a failed turn
         log.warning("time zone lookup failed: %s", type(error).__name__)
         return UTC
