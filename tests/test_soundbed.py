@@ -20,7 +20,7 @@ from screen_runs import (
 )
 
 from trust_coach import soundbed
-from trust_coach.speech import readable
+from trust_coach.speech import heard_seconds, readable
 from trust_coach.state import Progress
 from trust_coach.store.base import user_key
 from trust_coach_tools.device import Device
@@ -41,7 +41,7 @@ def check_apla(directive: dict) -> None:
     jsonschema.validate(directive["document"], SCHEMA)
     data = directive["datasources"]["speech"]
     assert data["sound"] in soundbed.SOUNDS.values()
-    assert soundbed.audio_seconds(data["ssml"]) + soundbed.MARGIN_SECONDS <= 240
+    assert heard_seconds(data["ssml"]) + soundbed.MARGIN_SECONDS <= 240
 
 
 def test_the_allow_list_names_only_soundbank_nature_sounds():

@@ -18,11 +18,8 @@ from typing import Any, NamedTuple
 
 from trust_coach.content import Catalog
 from trust_coach.questions import Question
-from trust_coach.speech import Speech
+from trust_coach.speech import SECONDS_PER_WORD, Speech
 
-# Alexa's default voice speaks about 150 words a minute; a cue's break is shortened by this
-# much so the cue plus its silence last as long as the phase.
-SECONDS_PER_WORD = 0.4
 # Timed guidance in one response; a longer exercise continues on the next turn.
 MAX_GUIDED_SECONDS_PER_RESPONSE = 90.0
 # A timer's turn belongs in one response: while Alexa plays silence her microphone is closed,
@@ -256,7 +253,8 @@ def said_length(seconds: float) -> int | None:
 
 
 def phase_speech(phase: Phase) -> Speech:
-    """The cue, then silence for the rest of the phase."""
+    """The cue, then silence for the rest of the phase: its break is shortened by the cue's
+    words, so the two last as long as the phase."""
     silence = max(phase.seconds - spoken_seconds(phase.cue), 0.0)
     return Speech().say(phase.cue).pause(silence)
 

@@ -10,13 +10,12 @@ The crisis answer never has one (`presentation.py`).
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trust_coach.screen.documents import without_descriptions
-from trust_coach.speech import break_seconds
+from trust_coach.speech import heard_seconds
 from trust_coach.state import Progress
 
 if TYPE_CHECKING:
@@ -36,7 +35,6 @@ VOLUME = "20%"
 # speech add a few seconds, so a longer answer is sent plainly, without a bed.
 MAX_AUDIO_SECONDS = 240.0
 MARGIN_SECONDS = 10.0
-SECONDS_PER_WORD = 0.4  # as exercises.spoken_seconds estimates Alexa's pace
 DOCUMENT_NAME = "trust-coach-soundbed"  # the directive's token
 DOCUMENT = Path(__file__).parent / "screen" / "apl" / "soundbed.json"
 
@@ -64,15 +62,8 @@ def following(sound: str | None) -> str:
     return ORDER[(ORDER.index(sound) + 1) % len(ORDER)]
 
 
-def audio_seconds(ssml: str) -> float:
-    """How long an answer plays, estimated: its words at Alexa's pace plus its breaks."""
-    breaks = [break_seconds(t) or 0.0 for t in re.findall(r'<break time="([^"]+)"\s*/>', ssml)]
-    text = re.sub(r"<[^>]+>", " ", ssml)
-    return len(text.split()) * SECONDS_PER_WORD + sum(breaks)
-
-
 def fits(ssml: str) -> bool:
-    return audio_seconds(ssml) + MARGIN_SECONDS <= MAX_AUDIO_SECONDS
+    return heard_seconds(ssml) + MARGIN_SECONDS <= MAX_AUDIO_SECONDS
 
 
 @cache

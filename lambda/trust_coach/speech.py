@@ -22,7 +22,11 @@ SUPPORTED_TAGS = frozenset(
     }
 )  # fmt: skip
 _BREAK_TIME = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
+_BREAK = re.compile(r'<break time="([^"]+)"\s*/>')
 _TAG = re.compile(r"<[^>]+>")
+# Alexa's default voice speaks about 150 words a minute: every estimate of how long words
+# take to hear (an exercise's timeline, an answer's length) uses this pace.
+SECONDS_PER_WORD = 0.4
 
 
 # Characters XML 1.0 does not allow (C0 controls but tab, newline and return; surrogates;
@@ -101,6 +105,14 @@ def break_seconds(time_value: str) -> float | None:
     return number / 1000 if match.group(2) == "ms" else number
 
 
+def heard_seconds(ssml: str, clip_seconds: float = 0.0) -> float:
+    """How long an answer plays, estimated: its words at Alexa's pace, every break, and
+    `clip_seconds` for each sound clip."""
+    breaks = sum(break_seconds(time) or 0.0 for time in _BREAK.findall(ssml))
+    words = len(_TAG.sub(" ", ssml).split())
+    return words * SECONDS_PER_WORD + breaks + ssml.count("<audio ") * clip_seconds
+
+
 def check_ssml(ssml: str) -> list[str]:
     """Problems with one SSML string: well-formedness, tags, length, breaks, audio."""
     from defusedxml import ElementTree
@@ -165,7 +177,7 @@ def readable(ssml: str) -> str:
         seconds = break_seconds(match.group(1)) or 0
         return f" [pause {seconds:g}s] "
 
-    text = re.sub(r'<break time="([^"]+)"\s*/>', pause, ssml)
+    text = _BREAK.sub(pause, ssml)
     text = _TAG.sub("", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(text.split())

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from trust_coach_tools.voice import playing_seconds
+from trust_coach.exercises import END_CUE_SECONDS
+from trust_coach.speech import heard_seconds
 
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 # A person answers a moment after Alexa stops speaking.
@@ -288,11 +289,11 @@ class Device:
     def playing_seconds(self) -> float:
         """How long the last answer plays: its speech, or the speech a sound bed mixes in,
         and a breathing document's lead and phases (each as long as its animation)."""
-        seconds = playing_seconds(self.ssml)
+        seconds = _heard(self.ssml)
         for directive in self.directives:
             if directive.get("type") == RENDER_APLA:
                 speech = (directive.get("datasources") or {}).get("speech") or {}
-                seconds += playing_seconds(speech.get("ssml", ""))
+                seconds += _heard(speech.get("ssml", ""))
             elif directive.get("type") == RENDER_APL:
                 seconds += _document_seconds(directive)
         return seconds
@@ -307,13 +308,18 @@ class Device:
         return self.session_id is not None
 
 
+def _heard(ssml: str) -> float:
+    """As the skill's timelines count it: a chime as long as an exercise's end cue."""
+    return heard_seconds(ssml, clip_seconds=END_CUE_SECONDS)
+
+
 def _document_seconds(directive: dict[str, Any]) -> float:
     """A document's spoken lead and its animations, which run one after another."""
     seconds = 0.0
     for source in (directive.get("datasources") or {}).values():
         lead = (source.get("properties") or {}).get("lead")
         if isinstance(lead, str):
-            seconds += playing_seconds(lead)
+            seconds += _heard(lead)
     pending = list((directive.get("document") or {}).get("onMount") or [])
     while pending:
         command = pending.pop()

@@ -26,8 +26,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from trust_coach.exercises import SECONDS_PER_WORD
-
 ESPEAK = "espeak-ng"
 INSTALL_HINT = (
     "espeak-ng is not installed, so the console carries on in text. "
@@ -73,18 +71,6 @@ def pieces(ssml: str) -> list[Piece]:
         position = mark.end()
     _add_words(found, body[position:])
     return found
-
-
-def playing_seconds(ssml: str) -> float:
-    """How long Alexa plays an answer by the skill's own measure: every pause, and its words at
-    the speaking rate the skill's timelines assume (`trust_coach.exercises.SECONDS_PER_WORD`)."""
-    seconds = 0.0
-    for piece in pieces(ssml):
-        if isinstance(piece, float):
-            seconds += piece
-        else:
-            seconds += len(_TAG.sub(" ", piece).split()) * SECONDS_PER_WORD
-    return seconds
 
 
 def _add_words(found: list[Piece], fragment: str) -> None:
