@@ -71,22 +71,23 @@ def expected_models(model_dir: Path | None = None) -> dict[str, str]:
 
 def stale_models(model_dir: Path | None = None) -> list[str]:
     """The locales whose committed model differs from what en-US.json generates."""
-    model_dir = model_dir or MODEL_DIR
-    stale = []
-    for locale, text in expected_models(model_dir).items():
-        path = model_dir / f"{locale}.json"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            stale.append(locale)
-    return stale
+    return list(_stale(model_dir))
 
 
 def write_models(model_dir: Path | None = None) -> list[str]:
     """Write every stale model; returns the locales written."""
+    stale = _stale(model_dir)
+    for path, text in stale.values():
+        path.write_text(text, encoding="utf-8")
+    return list(stale)
+
+
+def _stale(model_dir: Path | None) -> dict[str, tuple[Path, str]]:
+    """Each locale whose file is missing or out of date: its path and what it should read."""
     model_dir = model_dir or MODEL_DIR
-    written = []
+    stale = {}
     for locale, text in expected_models(model_dir).items():
         path = model_dir / f"{locale}.json"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(locale)
-    return written
+            stale[locale] = (path, text)
+    return stale
