@@ -73,7 +73,3 @@ def install() -> None:
     """Put the hook in front of the import system; call before importing flask_ask_sdk."""
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)
-
-
-def is_installed() -> bool:
-    return _finder in sys.meta_path

@@ -170,9 +170,6 @@ class Catalog:
         text = variants[zlib.crc32(f"{key}:{salt}".encode()) % len(variants)]
         return text.format(**values) if values else text
 
-    def has_prompt(self, key: str) -> bool:
-        return key in self._prompts
-
 
 def _fold(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
